@@ -1,0 +1,1 @@
+"""llmwright's front doors: the MCP server and the `llmwright` command line."""

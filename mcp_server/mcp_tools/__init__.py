@@ -1,0 +1,16 @@
+"""MCP tools, registered in one place: each module's `register(server)` adds its tools."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mcp.server.mcpserver import MCPServer
+
+from . import catalog, estimate
+
+REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register]
+
+
+def register_all(server: MCPServer) -> None:
+    for register in REGISTRARS:
+        register(server)

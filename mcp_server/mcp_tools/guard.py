@@ -1,0 +1,37 @@
+"""Engine errors become MCP tool errors with a message the model can act on."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import ToolAnnotations
+from pydantic import ValidationError
+
+from tools.errors import LLMWrightError
+
+from ..errors import describe_validation
+
+P = ParamSpec("P")
+R = TypeVar("R")
+logger = logging.getLogger("llmwright.mcp")
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+
+def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Raise `ToolError` (isError result, server stays up) for anything the caller can fix."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            raise ToolError(describe_validation(exc)) from None
+        except LLMWrightError as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper

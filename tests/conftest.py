@@ -1,0 +1,23 @@
+"""Shared fixtures: a fixed pricing moment and a catalog built at it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tools.catalog import Catalog, catalog_at
+
+# genai-prices holds price changes dated in the future: price at a fixed moment.
+PRICED_AT = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return catalog_at(PRICED_AT)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's refreshed model table."""
+    monkeypatch.setenv("LLMWRIGHT_DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -1,0 +1,85 @@
+"""Cost arithmetic, checked against hand-computed cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PRICED_AT
+from tools.catalog import ModelInfo, Prices
+from tools.cost import Workload, cheaper_alternatives, estimate_cost
+from tools.errors import PriceUnknown
+
+
+def cost(catalog, ref: str, **workload):
+    return estimate_cost(catalog.resolve(ref), Workload(**workload), at=PRICED_AT)
+
+
+def test_per_call_day_and_month(catalog) -> None:
+    # gpt-4o: $2.50 / M input, $10 / M output
+    result = cost(catalog, "openai:gpt-4o", input_tokens=1000, output_tokens=500, requests_per_day=10_000)
+    assert result.input_usd == pytest.approx(0.0025)
+    assert result.output_usd == pytest.approx(0.005)
+    assert result.per_call_usd == pytest.approx(0.0075)
+    assert result.per_day_usd == pytest.approx(75.0)
+    assert result.per_month_usd == pytest.approx(2250.0)
+
+
+def test_cache_hit_bills_cached_input_at_the_read_price(catalog) -> None:
+    # gpt-4o cache read $1.25 / M: 1000 input at 60% hit = 400 x 2.5 + 600 x 1.25 per M
+    result = cost(catalog, "openai:gpt-4o", input_tokens=1000, output_tokens=0, cache_hit=0.6)
+    assert result.cache_read_tokens == 600
+    assert result.input_usd == pytest.approx((400 * 2.5 + 600 * 1.25) / 1e6)
+
+
+def test_batch_discount_where_the_provider_has_one(catalog) -> None:
+    # claude-sonnet-4-6 batch: $1.50 / M in, $7.50 / M out (half price)
+    normal = cost(catalog, "anthropic:claude-sonnet-4-6", input_tokens=2000, output_tokens=1000)
+    batch = cost(catalog, "anthropic:claude-sonnet-4-6", input_tokens=2000, output_tokens=1000, batch=True)
+    assert batch.batch_applied
+    assert normal.per_call_usd == pytest.approx((2000 * 3 + 1000 * 15) / 1e6)
+    assert batch.per_call_usd == pytest.approx((2000 * 1.5 + 1000 * 7.5) / 1e6)
+
+
+def test_reasoning_tokens_are_billed_as_output(catalog) -> None:
+    plain = cost(catalog, "openai:gpt-4o", input_tokens=100, output_tokens=100)
+    thinking = cost(catalog, "openai:gpt-4o", input_tokens=100, output_tokens=100, reasoning_tokens=900)
+    assert thinking.output_usd == pytest.approx(plain.output_usd * 10)
+
+
+def test_local_models_cost_nothing(catalog) -> None:
+    result = cost(catalog, "ollama:llama3.2", input_tokens=10_000, output_tokens=10_000, requests_per_day=1e6)
+    assert result.per_call_usd == 0 and result.per_month_usd == 0
+
+
+def test_a_model_without_a_price_is_refused_not_zero() -> None:
+    unpriced = ModelInfo(ref="openai:mystery", provider="openai", model="mystery", prices=None)
+    with pytest.raises(PriceUnknown, match="no price is known"):
+        estimate_cost(unpriced, Workload(input_tokens=10))
+
+
+def test_flat_prices_for_models_genai_prices_lacks() -> None:
+    model = ModelInfo(
+        ref="together:x",
+        provider="together",
+        model="not-in-genai-prices-xyz",
+        prices=Prices(input=1.0, output=2.0, cache_read=0.5),
+    )
+    result = estimate_cost(model, Workload(input_tokens=1000, output_tokens=1000, cache_hit=0.5))
+    assert result.per_call_usd == pytest.approx((500 * 1.0 + 500 * 0.5 + 1000 * 2.0) / 1e6)
+
+
+def test_cheaper_alternatives_are_cheaper_capable_and_fit(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")
+    workload = Workload(input_tokens=5000, output_tokens=500, requests_per_day=1000)
+    baseline = estimate_cost(model, workload, at=PRICED_AT)
+    alternatives = cheaper_alternatives(catalog, model, workload, baseline, limit=5, at=PRICED_AT)
+    assert alternatives
+    costs = [a.per_call_usd for a in alternatives]
+    assert costs == sorted(costs)
+    for alt in alternatives:
+        candidate = catalog.resolve(alt.model)
+        assert set(model.capabilities) <= set(candidate.capabilities)
+        assert alt.per_call_usd < baseline.per_call_usd
+        assert candidate.context_window >= 5500
+        assert candidate.hosting == "hosted"
+        assert 0 < alt.saving_pct <= 100

@@ -1,0 +1,29 @@
+"""Run the real `llmwright` entry point in a subprocess, as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def llmwright_command() -> list[str]:
+    script = shutil.which("llmwright")
+    return [script] if script else [sys.executable, "-m", "mcp_server"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*llmwright_command(), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+        cwd=ROOT,
+    )

@@ -1,0 +1,199 @@
+"""Merge the three sources into catalog entries.
+
+Precedence, field by field: the curated overlay, then LiteLLM's table, then what
+genai-prices knows (it has a window for some models). Prices come only from
+genai-prices, or LiteLLM's table when genai-prices lacks the model; local models cost 0.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import CAPABILITIES, ModelInfo, Prices, Source
+from .prices import PRICE_SOURCE, find_genai_model, genai_models, prices_of
+from .sources import (
+    LITELLM_META_KEY,
+    CuratedData,
+    ProviderSpec,
+    litellm_capabilities,
+    litellm_version,
+    load_curated,
+    load_litellm,
+    load_providers,
+    per_million,
+)
+
+EXTRACTED = "2026-11-23"
+
+
+def strip_prefixes(model_id: str, spec: ProviderSpec) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in spec.strip:
+            if model_id.startswith(prefix):
+                model_id = model_id[len(prefix) :]
+                changed = True
+    return model_id
+
+
+def _litellm_by_provider(providers: dict[str, ProviderSpec]) -> dict[str, dict[str, dict[str, Any]]]:
+    owner = {key: name for name, spec in providers.items() for key in spec.litellm}
+    grouped: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in providers}
+    for key, entry in load_litellm().items():
+        if key == LITELLM_META_KEY:
+            continue
+        provider = owner.get(entry.get("litellm_provider", ""))
+        if provider is None:
+            continue
+        model_id = strip_prefixes(key, providers[provider])
+        if providers[provider].exclude and re.search(providers[provider].exclude, model_id):
+            continue
+        grouped[provider].setdefault(model_id, entry)
+    return grouped
+
+
+def _litellm_prices(entry: dict[str, Any]) -> Prices | None:
+    if per_million(entry.get("input_cost_per_token")) is None:
+        return None
+    return Prices(
+        input=per_million(entry.get("input_cost_per_token")),
+        output=per_million(entry.get("output_cost_per_token")),
+        cache_read=per_million(entry.get("cache_read_input_token_cost")),
+        cache_write=per_million(entry.get("cache_creation_input_token_cost")),
+        batch_input=per_million(entry.get("input_cost_per_token_batches")),
+        batch_output=per_million(entry.get("output_cost_per_token_batches")),
+        source=litellm_version(),
+    )
+
+
+def _status_from_date(retires: date | None, today: date) -> str:
+    if retires is None:
+        return "active"
+    return "retired" if retires <= today else "deprecated"
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return None
+
+
+def _entry(
+    provider: str,
+    model_id: str,
+    spec: ProviderSpec,
+    litellm_entry: dict[str, Any] | None,
+    at: datetime,
+    today: date,
+) -> dict[str, Any]:
+    genai = find_genai_model(spec.genai_prices, model_id) if spec.genai_prices else None
+    sources: list[Source] = []
+    fields: dict[str, Any] = {
+        "ref": f"{provider}:{model_id}",
+        "provider": provider,
+        "model": model_id,
+        "hosting": spec.hosting,
+    }
+    if spec.hosting == "local":
+        fields["prices"] = Prices(input=0, output=0, cache_read=0, cache_write=0, source="local: no per-token charge")
+    elif genai is not None:
+        fields["prices"] = prices_of(genai, at)
+        fields["name"] = genai.name
+        sources.append(Source(covers="prices", ref=PRICE_SOURCE, checked=EXTRACTED))
+        if genai.context_window:
+            fields["context_window"] = genai.context_window
+        if genai.deprecated:
+            fields["status"] = "deprecated"
+    if litellm_entry is not None:
+        if "prices" not in fields:
+            fields["prices"] = _litellm_prices(litellm_entry)
+        window = litellm_entry.get("max_input_tokens") or litellm_entry.get("max_tokens")
+        if isinstance(window, int):
+            fields["context_window"] = window
+        max_out = litellm_entry.get("max_output_tokens")
+        if isinstance(max_out, int):
+            fields["max_output_tokens"] = max_out
+        fields["capabilities"] = litellm_capabilities(litellm_entry)
+        retires = _parse_date(litellm_entry.get("deprecation_date"))
+        if retires is not None:
+            fields["retires_on"] = retires
+            fields["status"] = _status_from_date(retires, today)
+        sources.append(
+            Source(
+                covers="context window, max output, capabilities, deprecation",
+                ref=f"LiteLLM model_prices_and_context_window.json, {litellm_version()}",
+                checked=EXTRACTED,
+            )
+        )
+    fields["sources"] = sources
+    return fields
+
+
+def _apply_curated(fields: dict[str, Any], row: dict[str, Any], today: date) -> None:
+    for key in ("name", "hosting", "context_window", "max_output_tokens", "replacement", "tokenizer"):
+        if key in row:
+            fields[key] = row[key]
+    if "aliases" in row:
+        fields["aliases"] = sorted(set(fields.get("aliases", [])) | set(row["aliases"]))
+    if "capabilities" in row:
+        fields["capabilities"] = [cap for cap in CAPABILITIES if cap in row["capabilities"]]
+    for key in ("deprecated_on", "retires_on"):
+        if key in row:
+            fields[key] = _parse_date(row[key])
+    if "status" in row:
+        fields["status"] = row["status"]
+    elif fields.get("retires_on"):
+        fields["status"] = _status_from_date(fields["retires_on"], today)
+    if fields.get("hosting") == "local":
+        fields["prices"] = Prices(input=0, output=0, cache_read=0, cache_write=0, source="local: no per-token charge")
+    fields.setdefault("sources", []).append(
+        Source(covers="curated overlay", ref=row.get("source", "curated.toml"), checked=str(row.get("checked", "")))
+    )
+
+
+def build_models(at: datetime | None = None, curated: CuratedData | None = None) -> list[ModelInfo]:
+    """Every model of every known provider, merged from the shipped data."""
+    when = at or datetime.now(tz=UTC)
+    today = when.date()
+    providers = load_providers()
+    curated = curated or load_curated()
+    litellm = _litellm_by_provider(providers)
+    merged: dict[str, dict[str, Any]] = {}
+    for provider, spec in providers.items():
+        for model_id, entry in litellm[provider].items():
+            merged[f"{provider}:{model_id}"] = _entry(provider, model_id, spec, entry, when, today)
+        include = re.compile(spec.genai_include) if spec.genai_include else None
+        for genai in genai_models(spec.genai_prices) if spec.genai_prices else []:
+            ref = f"{provider}:{genai.id}"
+            excluded = spec.exclude and re.search(spec.exclude, genai.id)
+            if ref in merged or excluded or (include and not include.search(genai.id)):
+                continue
+            if getattr(genai.prices, "input_mtok", 1) is None:
+                continue
+            merged[ref] = _entry(provider, genai.id, spec, None, when, today)
+    curated_refs = {row["ref"] for row in curated.rows}
+    for row in curated.rows:
+        ref = row["ref"]
+        provider, _, model_id = ref.partition(":")
+        if provider not in providers:
+            continue
+        if ref not in merged:
+            merged[ref] = _entry(provider, model_id, providers[provider], None, when, today)
+        _apply_curated(merged[ref], row, today)
+        for alias in row.get("aliases", []):
+            if alias in merged and alias not in curated_refs:
+                del merged[alias]  # the curated row is the one entry for this model
+    models = []
+    for fields in merged.values():
+        try:
+            models.append(ModelInfo(**fields))
+        except ValidationError:  # a malformed upstream row must not take the catalog down
+            continue
+    return sorted(models, key=lambda m: m.ref)

@@ -1,0 +1,174 @@
+""" "What will this prompt cost on these models, and does it fit?" in one call.
+
+The CLI's `estimate`, and the MCP tools `estimate_tokens` and `estimate_cost`, are thin
+wrappers over `estimate`; its JSON form is the documented `--format json` output.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from .catalog import Catalog, ModelInfo, get_catalog
+from .cost import Alternative, CostEstimate, Workload, cheaper_alternatives, estimate_cost
+from .errors import InvalidInput
+from .tokens.anthropic_api import count_with_api
+from .tokens.count import TokenCount, count_conversation, count_text
+from .tokens.fit import Fit, check_fit
+from .tokens.messages import Conversation, parse_conversation
+
+SCHEMA_VERSION = "1"
+MAX_MODELS = 20
+
+
+class EstimateRequest(BaseModel):
+    models: list[str] = Field(min_length=1, max_length=MAX_MODELS, description="provider:model references")
+    text: str | None = Field(None, description="plain prompt text")
+    messages: Any = Field(None, description="chat messages: a list, or an OpenAI/Anthropic request object")
+    input_tokens: int | None = Field(None, ge=1, le=100_000_000, description="a known input size instead of text")
+    max_output: int = Field(1024, ge=1, le=2_000_000, description="requested max output tokens (fit check)")
+    expected_output: int | None = Field(None, ge=0, description="output tokens billed per call; default max_output")
+    reasoning_tokens: int = Field(0, ge=0, le=2_000_000)
+    requests_per_day: float | None = Field(None, ge=0, le=10**10)
+    cache_hit: float = Field(0.0, ge=0.0, le=1.0)
+    batch: bool = False
+    exact: bool = Field(False, description="count Claude tokens with Anthropic's API (needs ANTHROPIC_API_KEY)")
+    alternatives: int = Field(3, ge=0, le=20, description="how many cheaper alternatives to list per model")
+    at: datetime | None = Field(None, description="price at this moment (default now)")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> EstimateRequest:
+        given = [self.text is not None, self.messages is not None, self.input_tokens is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of text, messages or input_tokens")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("text is empty")
+        return self
+
+
+class ModelSummary(BaseModel):
+    ref: str
+    provider: str
+    hosting: str
+    status: str
+    retires_on: date | None
+    replacement: str | None
+    context_window: int | None
+    max_output_tokens: int | None
+
+
+class ModelEstimate(BaseModel):
+    model: ModelSummary
+    tokens: TokenCount
+    cost: CostEstimate
+    fit: Fit
+    alternatives: list[Alternative] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class EstimateReport(BaseModel):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    data_version: str
+    input_kind: Literal["text", "messages", "tokens"]
+    results: list[ModelEstimate]
+
+
+def _summary(model: ModelInfo) -> ModelSummary:
+    return ModelSummary(**model.model_dump(include=set(ModelSummary.model_fields)))
+
+
+def _warnings(model: ModelInfo) -> list[str]:
+    if model.status == "retired":
+        instead = f"; use {model.replacement}" if model.replacement else ""
+        return [f"{model.ref} is retired (since {model.retires_on or 'an unknown date'}){instead}"]
+    if model.status == "deprecated":
+        when = f" on {model.retires_on}" if model.retires_on else ""
+        instead = f"; plan a move to {model.replacement}" if model.replacement else ""
+        return [f"{model.ref} is deprecated and retires{when}{instead}"]
+    return []
+
+
+def count_tokens(request_input: str | Conversation | int, model: ModelInfo, exact: bool = False) -> TokenCount:
+    if isinstance(request_input, int):
+        return TokenCount(
+            model=model.ref,
+            tokens=request_input,
+            method="given",
+            tokenizer="none",
+            low=request_input,
+            high=request_input,
+            note="input size given by the caller",
+        )
+    if isinstance(request_input, str):
+        counted = count_text(request_input, model)
+        conversation = None
+    else:
+        counted = count_conversation(request_input, model)
+        conversation = request_input
+    if exact and counted.method == "estimate" and model.provider == "anthropic":
+        convo = conversation or parse_conversation([{"role": "user", "content": request_input}])
+        tokens = count_with_api(convo, model)
+        return counted.model_copy(
+            update={
+                "tokens": tokens,
+                "method": "api",
+                "tokenizer": "Anthropic count_tokens API",
+                "error_band": 0.0,
+                "low": tokens,
+                "high": tokens,
+                "breakdown": {"total": tokens},
+                "note": "counted by the API",
+            }
+        )
+    return counted
+
+
+def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> EstimateReport:
+    catalog = catalog or get_catalog()
+    models = [catalog.resolve(ref) for ref in request.models]
+    for model in models:
+        if model.max_output_tokens and request.max_output > model.max_output_tokens:
+            raise InvalidInput(
+                f"max output {request.max_output:,} is over {model.ref}'s limit of {model.max_output_tokens:,} tokens"
+            )
+    source: str | Conversation | int
+    if request.text is not None:
+        source = request.text
+    elif request.input_tokens is not None:
+        source = request.input_tokens
+    else:
+        source = parse_conversation(request.messages)
+    results = []
+    for model in models:
+        tokens = count_tokens(source, model, request.exact)
+        workload = Workload(
+            input_tokens=tokens.tokens,
+            output_tokens=request.expected_output if request.expected_output is not None else request.max_output,
+            reasoning_tokens=request.reasoning_tokens,
+            requests_per_day=request.requests_per_day,
+            cache_hit=request.cache_hit,
+            batch=request.batch,
+        )
+        cost = estimate_cost(model, workload, request.at)
+        alternatives = (
+            cheaper_alternatives(catalog, model, workload, cost, limit=request.alternatives, at=request.at)
+            if request.alternatives
+            else []
+        )
+        results.append(
+            ModelEstimate(
+                model=_summary(model),
+                tokens=tokens,
+                cost=cost,
+                fit=check_fit(model, tokens.tokens, request.max_output, catalog, tokens.error_band),
+                alternatives=alternatives,
+                warnings=_warnings(model),
+            )
+        )
+    return EstimateReport(
+        data_version=catalog.data_version,
+        input_kind="text" if request.text is not None else "tokens" if request.input_tokens else "messages",
+        results=results,
+    )

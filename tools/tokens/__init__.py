@@ -1,0 +1,1 @@
+"""Token counting: exact with tiktoken where possible, calibrated estimates elsewhere."""
