@@ -22,9 +22,10 @@ from tools.errors import InvalidInput, LLMWrightError
 from ..errors import describe_validation
 from .estimate import estimate_command
 from .models import models_command
+from .select import select_command
 from .serve import serve_command
 
-COMMANDS: list[click.Command] = [models_command, estimate_command, serve_command]
+COMMANDS: list[click.Command] = [models_command, estimate_command, select_command, serve_command]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

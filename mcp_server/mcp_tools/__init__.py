@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from mcp.server.mcpserver import MCPServer
 
-from . import catalog, estimate
+from . import catalog, estimate, select
 
-REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register]
+REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register, select.register]
 
 
 def register_all(server: MCPServer) -> None:

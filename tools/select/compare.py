@@ -1,0 +1,73 @@
+"""A side-by-side matrix for named models on one workload."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ..catalog import Catalog, get_catalog
+from ..cost import DAYS_PER_MONTH, Workload, estimate_cost
+from .quality import estimated_p95_s, load_quality, quality_for
+from .requirements import TaskKind
+
+
+class ComparisonRow(BaseModel):
+    model: str
+    tier: str | None = Field(description="None when the quality table does not rate this model")
+    quality: float | None
+    cost_per_request_usd: float
+    cost_per_month_usd: float | None
+    p95_s_estimate: float | None
+    context_window: int | None
+    fits: bool | None
+    capabilities: list[str]
+    status: str
+
+
+class Comparison(BaseModel):
+    kind: str
+    input_tokens: int
+    output_tokens: int
+    requests_per_day: float | None
+    rows: list[ComparisonRow]
+    data_version: str
+
+
+def compare(
+    models: list[str],
+    kind: TaskKind = "chat",
+    input_tokens: int = 1000,
+    output_tokens: int = 300,
+    requests_per_day: float | None = None,
+    catalog: Catalog | None = None,
+) -> Comparison:
+    catalog = catalog or get_catalog()
+    quality = load_quality(catalog)
+    rows = []
+    for ref in models:
+        model = catalog.resolve(ref)
+        rating = quality.ratings.get(model.ref)
+        workload = Workload(input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests_per_day)
+        cost = estimate_cost(model, workload)
+        window = model.context_window
+        rows.append(
+            ComparisonRow(
+                model=model.ref,
+                tier=rating.tier if rating else None,
+                quality=quality_for(rating, model, kind) if rating else None,
+                cost_per_request_usd=cost.per_call_usd,
+                cost_per_month_usd=cost.per_day_usd * DAYS_PER_MONTH if cost.per_day_usd is not None else None,
+                p95_s_estimate=estimated_p95_s(rating, output_tokens) if rating else None,
+                context_window=window,
+                fits=None if window is None else window >= input_tokens + output_tokens,
+                capabilities=list(model.capabilities),
+                status=model.status,
+            )
+        )
+    return Comparison(
+        kind=kind,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests_per_day=requests_per_day,
+        rows=rows,
+        data_version=f"{catalog.data_version}; quality {quality.version}",
+    )

@@ -1,0 +1,50 @@
+"""Order eligible models: quality for the task, cost at the stated volume, latency, headroom.
+
+The weights are part of the contract (deterministic, documented): 0.45 quality, 0.35
+cost, 0.10 latency, 0.10 window headroom, minus 0.08 per tier above the one required
+(prefer the minimal capable model). Ties break on the reference, so the same inputs
+always give the same order.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .constraints import Candidate, required_tier
+from .quality import quality_for
+from .requirements import TIERS, Requirements
+
+WEIGHTS = {"quality": 0.45, "cost": 0.35, "latency": 0.10, "headroom": 0.10}
+OVERKILL_PENALTY = 0.08
+
+
+def _cost_score(cost: float, cheapest: float, dearest: float) -> float:
+    if dearest <= cheapest:
+        return 1.0
+    span = math.log10(max(dearest, 1e-12)) - math.log10(max(cheapest, 1e-12))
+    return 1.0 - (math.log10(max(cost, 1e-12)) - math.log10(max(cheapest, 1e-12))) / span
+
+
+def score(candidate: Candidate, req: Requirements, cheapest: float, dearest: float) -> float:
+    quality = quality_for(candidate.rating, candidate.model, req.kind or "chat")
+    latency = 1.0 / (1.0 + candidate.p95_s / 10)
+    window = candidate.model.context_window or 0
+    headroom = min(1.0, math.log2(max(window / req.needed_window, 1.0)) / 4)
+    over = TIERS.index(candidate.rating.tier) - TIERS.index(required_tier(req))
+    total = (
+        WEIGHTS["quality"] * quality
+        + WEIGHTS["cost"] * _cost_score(candidate.cost_per_request, cheapest, dearest)
+        + WEIGHTS["latency"] * latency
+        + WEIGHTS["headroom"] * headroom
+        - OVERKILL_PENALTY * max(over, 0)
+    )
+    return round(total, 4)
+
+
+def rank(candidates: list[Candidate], req: Requirements) -> list[tuple[Candidate, float]]:
+    if not candidates:
+        return []
+    costs = [c.cost_per_request for c in candidates if c.cost_per_request > 0] or [1e-9]
+    cheapest, dearest = min(costs), max(costs)
+    scored = [(c, score(c, req, cheapest, dearest)) for c in candidates]
+    return sorted(scored, key=lambda pair: (-pair[1], pair[0].model.ref))
