@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from mcp.server.mcpserver import MCPServer
 
-from . import catalog, estimate, select
+from . import catalog, estimate, gateway, select
 
 REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register, select.register]
+REGISTRARS += [gateway.register]
 
 
 def register_all(server: MCPServer) -> None:

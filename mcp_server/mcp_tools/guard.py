@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -29,6 +29,21 @@ def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
+        except ValidationError as exc:
+            raise ToolError(describe_validation(exc)) from None
+        except LLMWrightError as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper
+
+
+def async_tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """`tool_errors` for coroutine tools (those that report progress or ask the client)."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
         except ValidationError as exc:
             raise ToolError(describe_validation(exc)) from None
         except LLMWrightError as exc:

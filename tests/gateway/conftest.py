@@ -1,0 +1,74 @@
+"""A fake provider server per test, and a gateway configuration pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.fake_provider import FakeProvider
+from tools.config import Config
+
+CANARY = "sk-canary-0123456789abcdefghijklmnop"
+KEYS = {"OPENAI_API_KEY": CANARY, "ANTHROPIC_API_KEY": "ant-test-key-000000", "GROQ_API_KEY": "gsk-test-key-000000"}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeProvider]:
+    with FakeProvider() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _keys_and_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name, value in KEYS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LLMWRIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LLMWRIGHT_ENABLED", raising=False)
+    monkeypatch.delenv("LLMWRIGHT_CONFIG", raising=False)
+
+
+def config_for(fake: FakeProvider, tmp_path: Path, **overrides: Any) -> Config:
+    """openai → /p1, anthropic → /p2, ollama → /p3, groq → /p4 on the fake server; fast backoff."""
+    providers: dict[str, dict[str, Any]] = {
+        "openai": {"base_url": fake.url("p1"), "max_retries": 2, "timeout_s": 5},
+        "anthropic": {"base_url": fake.url("p2", "anthropic"), "max_retries": 2, "timeout_s": 5},
+        "ollama": {"base_url": fake.url("p3", "ollama"), "max_retries": 2, "timeout_s": 5},
+        "groq": {"base_url": fake.url("p4"), "max_retries": 2, "timeout_s": 5},
+    }
+    for name, extra in overrides.pop("providers", {}).items():
+        providers.setdefault(name, {}).update(extra)
+    data: dict[str, Any] = {
+        "providers": providers,
+        "cache": {"backend": "off"},
+        "gateway": {"ledger_path": str(tmp_path / "usage.jsonl"), "backoff_base_s": 0.01, "backoff_max_s": 0.05},
+    }
+    for key, value in overrides.items():
+        data[key] = {**data.get(key, {}), **value}
+    return Config.model_validate(data)
+
+
+def config_toml(fake: FakeProvider, tmp_path: Path, extra: str = "") -> Path:
+    """The same configuration as a file, for CLI and MCP tests."""
+    path = tmp_path / "llmwright.toml"
+    path.write_text(
+        f"""
+[providers.openai]
+base_url = "{fake.url("p1")}"
+timeout_s = 5
+[providers.anthropic]
+base_url = "{fake.url("p2", "anthropic")}"
+timeout_s = 5
+[cache]
+backend = "sqlite"
+url = "{tmp_path / "cache.sqlite3"}"
+[gateway]
+ledger_path = "{tmp_path / "usage.jsonl"}"
+backoff_base_s = 0.01
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path

@@ -1,0 +1,52 @@
+"""The provider gateway: one call, many providers, with fallback.
+
+from tools.gateway import Gateway
+
+async with Gateway() as gateway:
+    result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
+"""
+
+from .errors import (
+    AllProvidersFailed,
+    AuthFailed,
+    BadRequest,
+    BudgetExceeded,
+    CircuitOpen,
+    ContentRefused,
+    ContextTooLong,
+    LLMError,
+    NotConfigured,
+    Overloaded,
+    ProviderUnavailable,
+    RateLimited,
+    RetryableError,
+    StreamInterrupted,
+    TerminalError,
+    Timeout,
+)
+from .gateway import Gateway
+from .models import Attempt, CallRequest, CallResult, Usage
+
+__all__ = [
+    "AllProvidersFailed",
+    "Attempt",
+    "AuthFailed",
+    "BadRequest",
+    "BudgetExceeded",
+    "CallRequest",
+    "CallResult",
+    "CircuitOpen",
+    "ContentRefused",
+    "ContextTooLong",
+    "Gateway",
+    "LLMError",
+    "NotConfigured",
+    "Overloaded",
+    "ProviderUnavailable",
+    "RateLimited",
+    "RetryableError",
+    "StreamInterrupted",
+    "TerminalError",
+    "Timeout",
+    "Usage",
+]

@@ -1,0 +1,145 @@
+"""What every wire protocol implements, and how a provider name becomes connection settings.
+
+A provider is a connection preset (base URL, key variable: `presets.toml`, overridable in
+`[providers.NAME]`) plus a wire protocol (`kind`). Wire modules translate `CallRequest`
+to their format and map their SDK's exceptions onto `tools.gateway.errors`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tools.config import Config, ProviderConfig
+from tools.errors import InvalidInput
+
+from ..errors import LLMError, NotConfigured, error_for_status, parse_retry_after
+from ..models import CallRequest, Reply
+from ..redact import register_key_env, scrub_secrets
+
+PRESETS_FILE = Path(__file__).with_name("presets.toml")
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    name: str
+    kind: str
+    base_url: str
+    api_key_env: str
+    max_tokens_param: str
+    options: ProviderConfig
+
+    def api_key(self) -> str | None:
+        """Read at call time, from the environment only; never stored elsewhere."""
+        return os.environ.get(self.api_key_env) if self.api_key_env else None
+
+    def require_key(self) -> str:
+        if not self.api_key_env:
+            return "not-needed"
+        key = self.api_key()
+        if not key:
+            raise NotConfigured(f"{self.api_key_env} is not set", provider=self.name)
+        return key
+
+
+@cache
+def load_presets() -> dict[str, dict]:
+    presets = tomllib.loads(PRESETS_FILE.read_text(encoding="utf-8"))
+    for preset in presets.values():
+        register_key_env(preset.get("api_key_env", ""))
+    return presets
+
+
+def canonical_provider(name: str, config: Config) -> str:
+    key = name.lower()
+    if key in config.providers:
+        return key
+    for canonical, preset in load_presets().items():
+        if key == canonical or key in preset.get("aliases", []):
+            return canonical
+    known = ", ".join([*load_presets(), *config.providers])
+    raise InvalidInput(
+        f"unknown provider {name!r}: add a [providers.{key}] table with kind and base_url. Known: {known}"
+    )
+
+
+def settings_for(name: str, config: Config) -> ProviderSettings:
+    canonical = canonical_provider(name, config)
+    preset = load_presets().get(canonical, {})
+    options = config.providers.get(canonical, ProviderConfig())
+    kind = options.kind or preset.get("kind")
+    base_url = options.base_url if options.base_url is not None else preset.get("base_url", "")
+    if not kind:
+        raise InvalidInput(f"[providers.{canonical}] needs kind = openai, azure, anthropic or ollama")
+    if kind != "azure" and not base_url:
+        raise InvalidInput(f"[providers.{canonical}] needs a base_url")
+    key_env = options.api_key_env if options.api_key_env is not None else preset.get("api_key_env", "")
+    register_key_env(key_env)
+    return ProviderSettings(
+        name=canonical,
+        kind=kind,
+        base_url=base_url,
+        api_key_env=key_env,
+        max_tokens_param=preset.get("max_tokens_param", "max_tokens"),
+        options=options,
+    )
+
+
+def http_client(settings: ProviderSettings) -> Any:
+    """The SDKs' own httpx client with our pool size, or None for the SDK default.
+
+    A large pool is not free: the SDKs' connection pool scans its connections on every
+    request, so past a few hundred connections per provider throughput drops.
+    """
+    if settings.options.max_connections is None:
+        return None
+    import httpx2
+    import openai
+
+    size = settings.options.max_connections
+    return openai.DefaultAsyncHttpxClient(limits=httpx2.Limits(max_connections=size, max_keepalive_connections=size))
+
+
+class Provider(ABC):
+    """One wire protocol bound to one provider's settings."""
+
+    def __init__(self, settings: ProviderSettings) -> None:
+        self.settings = settings
+        self.name = settings.name
+
+    @abstractmethod
+    async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply: ...
+
+    @abstractmethod
+    def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
+        """Text deltas as they arrive, then one `Reply` with the whole text and the usage."""
+
+    async def is_available(self) -> bool:
+        """Configured (key present) — wires with a cheap health endpoint check it too."""
+        return not self.settings.api_key_env or bool(self.settings.api_key())
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Close pooled connections."""
+
+    def status_error(self, status: int, body: object, headers: object, fallback: str) -> LLMError:
+        """An HTTP error response mapped onto the hierarchy, its message scrubbed of secrets."""
+        message = _message_of(body) or fallback
+        return error_for_status(status, self.scrub(message), self.name, parse_retry_after(headers))
+
+    def scrub(self, text: str) -> str:
+        return scrub_secrets(text, [self.settings.api_key_env] if self.settings.api_key_env else [])
+
+
+def _message_of(body: object) -> str:
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            return str(error.get("message") or error.get("type") or "")[:500]
+        return str(error)[:500]
+    return str(body)[:500] if body else ""

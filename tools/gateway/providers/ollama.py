@@ -1,0 +1,125 @@
+"""Ollama's native `/api/chat` over `httpx`, for what its OpenAI-compatible `/v1` lacks
+(model options such as `num_ctx`, JSON-schema `format`, a cheap `/api/tags` health check).
+Streaming is newline-delimited JSON, not SSE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from ..errors import LLMError, ProviderUnavailable, Timeout
+from ..models import CallRequest, Reply, Usage
+from .base import Provider
+
+
+class OllamaProvider(Provider):
+    def _client(self) -> httpx.AsyncClient:
+        if getattr(self, "_cached", None) is None:
+            key = self.settings.api_key()
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            self._cached = httpx.AsyncClient(
+                base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
+            )
+        return self._cached
+
+    def _body(self, model: str, request: CallRequest, stream: bool) -> dict[str, Any]:
+        system = request.system_text()
+        messages = [{"role": "system", "content": system}] if system else []
+        for m in request.messages:
+            if m["role"] != "system":
+                content = m.get("content")
+                text = content if isinstance(content, str) else "".join(p.get("text", "") for p in content or [])
+                messages.append({"role": m["role"], "content": text})
+        options: dict[str, Any] = {}
+        if request.temperature is not None:
+            options["temperature"] = request.temperature
+        if request.max_tokens is not None:
+            options["num_predict"] = request.max_tokens
+        if request.stop:
+            options["stop"] = request.stop
+        body: dict[str, Any] = {"model": model, "messages": messages, "stream": stream, "options": options}
+        if request.tools:
+            body["tools"] = request.tools
+        if request.response_format:
+            schema = request.response_format.get("json_schema", {}).get("schema")
+            body["format"] = schema or "json"
+        return body
+
+    async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply:
+        try:
+            response = await self._client().post("/api/chat", json=self._body(model, request, False), timeout=timeout)
+            self._check(response, response.text)
+            data = response.json()
+            message = data.get("message") or {}
+            return Reply(
+                text=message.get("content", ""),
+                usage=_usage(data),
+                finish_reason=data.get("done_reason"),
+                tool_calls=message.get("tool_calls") or [],
+            )
+        except Exception as exc:
+            raise self._map(exc) from None
+
+    async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
+        parts: list[str] = []
+        last: dict[str, Any] = {}
+        try:
+            body = self._body(model, request, True)
+            async with self._client().stream("POST", "/api/chat", json=body, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    self._check(response, (await response.aread()).decode("utf-8", "replace"))
+                async for line in response.aiter_lines():
+                    if not line.strip():
+                        continue
+                    data = json.loads(line)
+                    if "error" in data:
+                        raise ProviderUnavailable(self.scrub(str(data["error"])), provider=self.name)
+                    delta = (data.get("message") or {}).get("content", "")
+                    if delta:
+                        parts.append(delta)
+                        yield delta
+                    if data.get("done"):
+                        last = data
+            if not last:
+                raise ProviderUnavailable("stream ended without its final message", provider=self.name)
+        except Exception as exc:
+            raise self._map(exc) from None
+        yield Reply(text="".join(parts), usage=_usage(last), finish_reason=last.get("done_reason"))
+
+    async def is_available(self) -> bool:
+        """Health check: `/api/tags` answers when the Ollama daemon is up."""
+        try:
+            response = await self._client().get("/api/tags", timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def _check(self, response: httpx.Response, text: str) -> None:
+        if response.status_code >= 400:
+            try:
+                body: object = response.json()
+            except ValueError:
+                body = text
+            raise self.status_error(response.status_code, body, response.headers, response.reason_phrase)
+
+    def _map(self, exc: Exception) -> LLMError:
+        if isinstance(exc, LLMError):
+            return exc
+        if isinstance(exc, httpx.TimeoutException):
+            return Timeout("request timed out", provider=self.name)
+        if isinstance(exc, httpx.TransportError):
+            return ProviderUnavailable(f"connection failed ({type(exc).__name__})", provider=self.name)
+        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
+
+    async def aclose(self) -> None:
+        if getattr(self, "_cached", None) is not None:
+            await self._cached.aclose()
+            self._cached = None
+
+
+def _usage(data: dict[str, Any]) -> Usage:
+    return Usage(input_tokens=data.get("prompt_eval_count") or 0, output_tokens=data.get("eval_count") or 0)

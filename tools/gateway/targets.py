@@ -1,0 +1,77 @@
+"""From a model reference to what a call needs: the provider link, the API model id, the
+catalog entry (prices, window) — and the estimates made before a call is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tools.catalog import ModelInfo, get_catalog, split_ref
+from tools.config import Config, ProviderConfig
+from tools.cost import Workload, estimate_cost
+from tools.errors import LLMWrightError
+
+from .models import CallRequest, Usage
+
+DEFAULT_OUTPUT_ESTIMATE = 1024
+
+
+@dataclass
+class Target:
+    ref: str
+    provider: str
+    model: str
+    info: ModelInfo | None
+
+    def options(self, config: Config) -> ProviderConfig:
+        return config.providers.get(self.provider, ProviderConfig())
+
+
+def lookup(ref: str, provider: str) -> ModelInfo | None:
+    """The catalog entry when there is one; unknown models (local, fine-tuned, new) still work, unpriced."""
+    _, model = split_ref(ref)
+    try:
+        return get_catalog().resolve(f"{provider}:{model}")
+    except LLMWrightError:
+        return None
+
+
+def estimate_input_tokens(request: CallRequest, info: ModelInfo | None) -> int:
+    """Prompt tokens before sending (tiktoken where exact, calibrated estimates elsewhere)."""
+    if info is not None:
+        try:
+            from tools.tokens.count import count_conversation
+            from tools.tokens.messages import parse_conversation
+
+            payload = {"system": request.system, "messages": request.messages} if request.system else request.messages
+            return count_conversation(parse_conversation(payload), info).tokens
+        except (LLMWrightError, ValueError):
+            pass
+    chars = sum(len(str(m.get("content") or "")) for m in request.messages) + len(request.system or "")
+    return chars // 4 + 4 * len(request.messages)
+
+
+def output_estimate(request: CallRequest, info: ModelInfo | None) -> int:
+    if request.max_tokens:
+        return request.max_tokens
+    cap = info.max_output_tokens if info and info.max_output_tokens else DEFAULT_OUTPUT_ESTIMATE
+    return min(cap, DEFAULT_OUTPUT_ESTIMATE)
+
+
+def cost_of(info: ModelInfo | None, usage: Usage) -> float | None:
+    """USD from the catalog for real usage; None when the model has no known price (never a silent 0)."""
+    if info is None or info.prices is None:
+        return None
+    total = max(usage.input_tokens, 1)
+    try:
+        estimate = estimate_cost(
+            info,
+            Workload(
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,  # includes reasoning tokens already
+                cache_hit=min(usage.cache_read_tokens / total, 1.0),
+                cache_write_tokens=min(usage.cache_write_tokens, usage.input_tokens),
+            ),
+        )
+    except LLMWrightError:
+        return None
+    return round(estimate.per_call_usd, 10)
