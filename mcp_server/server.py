@@ -18,7 +18,8 @@ INSTRUCTIONS = (
 )
 
 
-def build_server() -> MCPServer:
+def build_server(allowed_roots: list[str] | None = None) -> MCPServer:
+    """`allowed_roots`: directories `audit_repo` may read besides the client's roots (--allow-root)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     server = MCPServer(
         "llmwright",
@@ -28,4 +29,7 @@ def build_server() -> MCPServer:
         log_level="WARNING",
     )
     register_all(server)
+    from .mcp_tools.audit import allow_roots
+
+    allow_roots(allowed_roots or [])
     return server

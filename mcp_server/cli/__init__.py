@@ -20,6 +20,7 @@ from tools import __version__
 from tools.errors import InvalidInput, LLMWrightError
 
 from ..errors import describe_validation
+from .audit import audit_command
 from .call import call_command
 from .estimate import estimate_command
 from .models import models_command
@@ -27,7 +28,7 @@ from .select import select_command
 from .serve import serve_command
 from .usage import usage_command
 
-COMMANDS: list[click.Command] = [models_command, estimate_command, select_command, serve_command]
+COMMANDS: list[click.Command] = [models_command, estimate_command, select_command, serve_command, audit_command]
 COMMANDS += [call_command, usage_command]
 
 EXIT_ERROR = 1

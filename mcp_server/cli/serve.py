@@ -12,7 +12,10 @@ import click
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="HTTP port")
 @click.option("--allow-origin", "origins", multiple=True, help="extra browser Origin allowed to call the HTTP server")
-def serve_command(transport: str, host: str, port: int, origins: tuple[str, ...]) -> None:
+@click.option(
+    "--allow-root", "roots", multiple=True, type=click.Path(file_okay=False), help="directory audit_repo may read"
+)
+def serve_command(transport: str, host: str, port: int, origins: tuple[str, ...], roots: tuple[str, ...]) -> None:
     """Serve llmwright's tools, prompts and resources to MCP clients.
 
     \b
@@ -22,7 +25,7 @@ def serve_command(transport: str, host: str, port: int, origins: tuple[str, ...]
     from ..http import HttpOptions, serve_http  # the MCP SDK loads only for this command
     from ..server import build_server
 
-    server = build_server()
+    server = build_server(allowed_roots=list(roots))
     if transport == "stdio":
         server.run("stdio")
         return

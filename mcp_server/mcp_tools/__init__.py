@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from mcp.server.mcpserver import MCPServer
 
-from . import catalog, estimate, gateway, select
+from . import audit, catalog, estimate, gateway, select
 
-REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register, select.register]
+REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register, select.register, audit.register]
 REGISTRARS += [gateway.register]
 
 

@@ -28,7 +28,7 @@ class AnthropicProvider(Provider):
                 api_key=self.settings.require_key(),
                 base_url=self.settings.base_url,
                 timeout=self.settings.options.timeout_s,
-                max_retries=0,
+                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
                 http_client=http_client(self.settings),
             )
         return self._cached

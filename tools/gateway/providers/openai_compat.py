@@ -25,7 +25,7 @@ class OpenAICompatProvider(Provider):
                 api_key=self.settings.require_key(),
                 base_url=self.settings.base_url,
                 timeout=self.settings.options.timeout_s,
-                max_retries=0,
+                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
                 http_client=http_client(self.settings),
             )
         return self._cached
@@ -111,7 +111,7 @@ class AzureOpenAIProvider(OpenAICompatProvider):
                 azure_endpoint=self.settings.base_url or None,
                 api_version=self.settings.options.api_version or "2024-10-21",
                 timeout=self.settings.options.timeout_s,
-                max_retries=0,
+                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
                 http_client=http_client(self.settings),
             )
         return self._cached

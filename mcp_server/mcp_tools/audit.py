@@ -1,0 +1,134 @@
+"""`audit_repo` and the rule catalog resource: the same engine call as `llmwright audit`.
+
+The tool audits only inside the client's roots (MCP `roots/list`) or the directories
+the server was started with (`llmwright serve --allow-root DIR`); any other path is refused,
+so a model cannot make the server read arbitrary files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import unquote, urlparse
+
+import anyio
+from mcp.server.mcpserver import Context, ListRoots, MCPServer, Resolve
+from mcp_types import ListRootsResult
+from pydantic import Field
+
+from tools.audit import AuditReport, AuditRequest, audit, rule_catalog
+from tools.errors import InvalidInput
+
+from .guard import READ_ONLY, async_tool_errors
+
+ALLOWED_ROOTS: list[Path] = []
+
+
+def allow_roots(roots: list[str]) -> None:
+    """Directories `--allow-root` grants, in addition to the client's roots."""
+    ALLOWED_ROOTS[:] = [Path(r).expanduser().resolve() for r in roots]
+
+
+def _ask_roots(ctx: Context) -> ListRoots | ListRootsResult:
+    """Ask the client for its roots (the framework sends `roots/list`) if it declared any."""
+    caps = ctx.client_capabilities
+    if caps is None or getattr(caps, "roots", None) is None:
+        return ListRootsResult(roots=[])
+    return ListRoots()
+
+
+def _root_paths(result: ListRootsResult) -> list[Path]:
+    paths = []
+    for root in result.roots:
+        parsed = urlparse(str(root.uri))
+        if parsed.scheme == "file":
+            paths.append(Path(unquote(parsed.path)).resolve())
+    return paths
+
+
+def _permitted(path: str, client_roots: list[Path]) -> Path:
+    target = Path(path).expanduser()
+    roots = [*ALLOWED_ROOTS, *client_roots]
+    if not roots:
+        raise InvalidInput(
+            "no roots to audit in: the client shared no roots and the server was started without --allow-root"
+        )
+    if not target.is_absolute():
+        target = roots[0] / target
+    target = target.resolve()
+    if not any(target == root or target.is_relative_to(root) for root in roots):
+        allowed = ", ".join(str(r) for r in roots)
+        raise InvalidInput(f"{path!r} is outside the allowed roots ({allowed}); audit refused")
+    return target
+
+
+@async_tool_errors
+async def audit_repo_tool(
+    ctx: Context,
+    client_roots: Annotated[ListRootsResult, Resolve(_ask_roots)],
+    path: Annotated[
+        str, Field(description="directory or file inside the client's roots (relative: to the first root)")
+    ],
+    select: Annotated[list[str], Field(description="only these rule ids or prefixes, e.g. LLM1, LLM201")] = [],  # noqa: B006
+    ignore: Annotated[list[str], Field(description="skip these rule ids or prefixes")] = [],  # noqa: B006
+    min_severity: Annotated[
+        str,
+        Field(
+            description="drop findings below: critical, high, medium, low, info",
+            pattern="^(critical|high|medium|low|info)$",
+        ),
+    ] = "info",
+) -> AuditReport:
+    """Audit Python code that calls LLMs for production readiness: findings with rule, location and fix; scores."""
+    target = _permitted(path, _root_paths(client_roots))
+    request = AuditRequest(path=str(target), select=select, ignore=ignore, min_severity=min_severity)  # type: ignore[arg-type]
+    done = anyio.Event()
+    progress: list[tuple[int, int]] = []
+    outcome: list[AuditReport | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(audit(request, progress=lambda current, total: progress.append((current, total))))
+        except BaseException as exc:  # handed to the caller below, outside the task group
+            outcome.append(exc)
+
+    async def run() -> None:
+        try:
+            await anyio.to_thread.run_sync(work)
+        finally:
+            done.set()
+
+    async def report() -> None:
+        sent = 0
+        while not done.is_set():
+            with anyio.move_on_after(0.2):
+                await done.wait()
+            if len(progress) > sent:
+                sent = len(progress)
+                current, total = progress[-1]
+                await ctx.report_progress(current, total, f"{current}/{total} files")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(report)
+        await run()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def register(server: MCPServer) -> None:
+    server.add_tool(audit_repo_tool, name="audit_repo", title="Audit LLM production readiness", annotations=READ_ONLY)
+
+    @server.resource(
+        "llmwright://audit/rules",
+        name="audit-rules",
+        description="Every audit rule: id, name, severity, category, documentation and fix",
+        mime_type="application/json",
+    )
+    def rules_resource() -> str:
+        import json
+
+        return json.dumps([r.model_dump() for r in rule_catalog()], indent=2)
+
+
+__all__ = ["allow_roots", "register"]

@@ -1,0 +1,61 @@
+"""`audit_repo` through the real MCP client: roots, --allow-root, refusals, progress, the rule resource."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mcp import Client
+from mcp_types import ListRootsResult, Root
+
+from mcp_server.server import build_server
+
+SAMPLE = Path(__file__).parent / "sample_project"
+
+
+async def test_audit_within_allowed_root_and_refusal_outside(tmp_path: Path) -> None:
+    progress: list[float] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        progress.append(value)
+
+    async with Client(build_server(allowed_roots=[str(SAMPLE)])) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert tools["audit_repo"].output_schema and tools["audit_repo"].annotations.read_only_hint
+        result = await client.call_tool("audit_repo", {"path": str(SAMPLE)}, progress_callback=on_progress)
+        assert not result.is_error, result.content
+        data = result.structured_content
+        assert len(data["findings"]) == 10 and data["scores"][-1]["score"] == 79
+        relative = await client.call_tool("audit_repo", {"path": "app", "select": ["LLM1"]})
+        assert not relative.is_error
+        assert {f["rule"][:4] for f in relative.structured_content["findings"]} == {"LLM1"}
+
+        outside = await client.call_tool("audit_repo", {"path": str(tmp_path)})
+        assert outside.is_error and "outside the allowed roots" in outside.content[0].text
+        escape = await client.call_tool("audit_repo", {"path": str(SAMPLE / ".." / "fixtures")})
+        assert escape.is_error
+        bad = await client.call_tool("audit_repo", {"path": str(SAMPLE), "select": ["LLM999"]})
+        assert bad.is_error and "unknown rule" in bad.content[0].text
+
+        rules = await client.read_resource("llmwright://audit/rules")
+        catalog = json.loads(rules.contents[0].text)
+        assert len(catalog) == 23 and catalog[0]["id"] == "LLM101" and "Why is this bad?" in catalog[0]["doc"]
+    assert progress, "audit_repo sends progress notifications"
+
+
+async def test_client_roots_are_honoured(tmp_path: Path) -> None:
+    (tmp_path / "svc.py").write_text("from openai import OpenAI\nclient = OpenAI()\n")
+
+    async def roots(context) -> ListRootsResult:
+        return ListRootsResult(roots=[Root(uri=tmp_path.as_uri(), name="project")])
+
+    async with Client(build_server(), list_roots_callback=roots) as client:
+        result = await client.call_tool("audit_repo", {"path": str(tmp_path)})
+        assert not result.is_error, result.content
+        assert [f["rule"] for f in result.structured_content["findings"]] == ["LLM101"]
+        refused = await client.call_tool("audit_repo", {"path": str(SAMPLE)})
+        assert refused.is_error and "outside the allowed roots" in refused.content[0].text
+
+    async with Client(build_server()) as client:  # no roots at all
+        none = await client.call_tool("audit_repo", {"path": str(tmp_path)})
+        assert none.is_error and "no roots" in none.content[0].text

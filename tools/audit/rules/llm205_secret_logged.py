@@ -1,0 +1,96 @@
+"""LLM205 secret-logged."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from ..module import ModuleModel, dotted
+from ..rule import Hit, Rule
+
+SECRET = re.compile(r"(api_?key|secret|authorization|auth_header|bearer|access_token|x_api_key)", re.IGNORECASE)
+SAFE_WRAPPERS = {"len", "bool", "mask", "redact", "type", "hash", "isinstance"}
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+
+
+def _is_log_call(node: ast.Call) -> bool:
+    name = dotted(node.func) or ""
+    if name in ("print", "pprint", "pprint.pprint", "sys.stdout.write", "sys.stderr.write"):
+        return True
+    base, _, attr = name.rpartition(".")
+    return attr in LOG_METHODS and bool(re.search(r"(log|logger|logging|structlog|LOG)$", base, re.IGNORECASE))
+
+
+def _secrets(expr: ast.AST, mod: ModuleModel) -> Iterator[str]:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rpartition(".")[2] in SAFE_WRAPPERS:
+            continue
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            continue  # key[:4] prints a prefix on purpose
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if SECRET.search(name) and "max_" not in name.lower():
+                yield name
+                continue
+        if isinstance(node, ast.Call) and (dotted(node.func) or "") in ("os.getenv", "os.environ.get"):
+            key = mod.const_str(node.args[0]) if node.args else None
+            if (key and SECRET.search(key)) or (key and key.endswith(("_KEY", "_TOKEN"))):
+                yield key
+                continue
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and dotted(node.value) != "os.environ"
+        ):
+            key = node.slice.value
+            if isinstance(key, str) and SECRET.search(key):
+                yield key
+                continue
+        if isinstance(node, ast.Subscript) and dotted(node.value) == "os.environ":
+            key = mod.const_str(node.slice)
+            if key and (SECRET.search(key) or key.endswith(("_KEY", "_TOKEN"))):
+                yield key
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+class SecretLogged(Rule):
+    """## What it does
+    Flags API keys, tokens and auth headers passed to `print`, `logging` or a logger.
+
+    ## Why is this bad?
+    Logs are copied to aggregators, tickets and screenshots, kept for months and read by
+    many more people than the secret store. A key in a log line is a leaked key.
+
+    ## Example
+    ```python
+    logger.info("calling OpenAI with key %s", api_key)
+    ```
+
+    ## Use instead
+    ```python
+    logger.info("calling OpenAI with key ending %s", api_key[-4:])  # or not at all
+    ```
+    """
+
+    id = "LLM205"
+    name = "secret-logged"
+    title = "API key or auth header written to logs or output"
+    category = "security"
+    severity = "high"
+    fix = "Never log secrets; log a fingerprint (last 4 characters) or whether a key is set."
+
+    def check(self, mod: ModuleModel) -> Iterator[Hit]:
+        for node in ast.walk(mod.tree):
+            if isinstance(node, ast.Call) and _is_log_call(node):
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    found = next(_secrets(arg, mod), None)
+                    if found:
+                        yield Hit(node, f"secret {found!r} written to a log or stdout")
+                        break
+
+
+RULE = SecretLogged

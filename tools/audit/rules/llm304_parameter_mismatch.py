@@ -1,0 +1,65 @@
+"""LLM304 parameter-mismatch."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..catalog_lookup import lookup_model
+from ..module import ModuleModel
+from ..rule import Hit, Rule
+
+# OpenAI reasoning models reject these (400 "Unsupported parameter"); temperature only at its default 1.
+REJECTED = {
+    "max_tokens": "use max_completion_tokens",
+    "top_p": "not supported",
+    "presence_penalty": "not supported",
+    "frequency_penalty": "not supported",
+    "logprobs": "not supported",
+}
+
+
+class ParameterMismatch(Rule):
+    """## What it does
+    Flags parameters the called model does not accept, using the catalog's capabilities:
+    `temperature` (other than 1), `top_p`, penalties or `max_tokens` sent to OpenAI
+    reasoning models (o1, o3, o4-mini, gpt-5…).
+
+    ## Why is this bad?
+    The API answers 400 "Unsupported parameter" on every call: the feature is broken the
+    moment someone switches the model name, and tests with mocked clients do not notice.
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="o3-mini", temperature=0.2, max_tokens=500, messages=m)
+    ```
+
+    ## Use instead
+    ```python
+    client.chat.completions.create(model="o3-mini", max_completion_tokens=500, messages=m)
+    ```
+    """
+
+    id = "LLM304"
+    name = "parameter-mismatch"
+    title = "Parameter the model does not accept"
+    category = "correctness"
+    severity = "high"
+    fix = "Drop sampling parameters for reasoning models and use max_completion_tokens instead of max_tokens."
+
+    def check(self, mod: ModuleModel) -> Iterator[Hit]:
+        for call in mod.calls:
+            if call.library not in ("openai", "litellm") or call.provider not in ("openai", "azure", None):
+                continue
+            model = mod.const_str(call.kwarg("model"))
+            info = lookup_model(model, "openai") if model else None
+            if info is None or info.provider != "openai" or not info.has("reasoning"):
+                continue
+            for kw in call.node.keywords:
+                if kw.arg == "temperature" and not (isinstance(kw.value, ast.Constant) and kw.value.value == 1):
+                    yield Hit(kw.value, f"{model} is a reasoning model: temperature is fixed at 1")
+                elif kw.arg in REJECTED:
+                    yield Hit(kw.value, f"{model} is a reasoning model: {kw.arg} is rejected ({REJECTED[kw.arg]})")
+
+
+RULE = ParameterMismatch

@@ -1,0 +1,124 @@
+"""Find the Python files to audit: respect .gitignore, skip environments and vendored code.
+
+Never follows a symlink out of the root, and never loops: directories are tracked by
+their resolved path, and symlinked files must resolve inside the root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pathspec
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        ".tox",
+        ".nox",
+        "site-packages",
+        "dist",
+        "build",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "vendor",
+        "_vendor",
+        "vendored",
+        "third_party",
+        ".idea",
+        ".vscode",
+    }
+)
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+
+
+def _gitignore(directory: Path, root: Path) -> pathspec.PathSpec | None:
+    file = directory / ".gitignore"
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    prefix = directory.relative_to(root).as_posix()
+    if prefix == ".":
+        prefix = ""
+    anchored = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        negate = stripped.startswith("!")
+        pattern = stripped.lstrip("!")
+        if prefix:
+            pattern = f"{prefix}/{pattern.lstrip('/')}" if "/" in pattern.rstrip("/") else f"{prefix}/**/{pattern}"
+        anchored.append(("!" if negate else "") + pattern)
+    return pathspec.GitIgnoreSpec.from_lines(anchored)
+
+
+def python_files(root: Path, exclude: Iterable[str] = ()) -> tuple[list[str], list[tuple[str, str]]]:
+    """Relative posix paths of the .py files under `root`, and (path, reason) for skipped links."""
+    root = root.resolve()
+    if root.is_file():
+        return [root.name], []
+    user = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    specs: list[pathspec.PathSpec] = []
+    found: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if user.match_file(probe):
+            return True
+        result = False
+        for spec in specs:
+            hit = spec.check_file(probe)
+            if hit.include is not None:
+                result = hit.include
+        return result
+
+    stack: list[tuple[Path, int]] = [(root, 0)]
+    while stack:
+        directory, depth = stack.pop()
+        real = directory.resolve()
+        if real in seen or depth > 64:
+            continue
+        seen.add(real)
+        if spec := _gitignore(directory, root):
+            specs.append(spec)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((directory.relative_to(root).as_posix(), f"unreadable directory: {exc.strerror}"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    skipped.append((rel, "symlink points outside the audited root"))
+                    continue
+                if target.is_dir() and (target in seen or root.is_relative_to(target)):
+                    continue  # a loop or an alias of a directory already walked
+            if entry.is_dir():
+                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_venv(path):
+                    continue
+                if not ignored(rel, True):
+                    stack.append((path, depth + 1))
+            elif entry.name.endswith((".py", ".pyi")) and not entry.name.endswith(".pyi") and not ignored(rel, False):
+                found.append(rel)
+    return sorted(found), skipped
