@@ -22,16 +22,14 @@ DEFAULT_MAX_TOKENS = 4096
 
 
 class AnthropicProvider(Provider):
-    def _client(self) -> anthropic.AsyncAnthropic:
-        if getattr(self, "_cached", None) is None:
-            self._cached = anthropic.AsyncAnthropic(
-                api_key=self.settings.require_key(),
-                base_url=self.settings.base_url,
-                timeout=self.settings.options.timeout_s,
-                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-                http_client=http_client(self.settings),
-            )
-        return self._cached
+    def _new_client(self) -> anthropic.AsyncAnthropic:
+        return anthropic.AsyncAnthropic(
+            api_key=self.settings.require_key(),
+            base_url=self.settings.base_url,
+            timeout=self.settings.options.timeout_s,
+            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
+            http_client=http_client(self.settings),
+        )
 
     def _params(self, model: str, request: CallRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -104,11 +102,6 @@ class AnthropicProvider(Provider):
 
             return Overloaded("overloaded (stream error event)", provider=self.name)
         return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
-
-    async def aclose(self) -> None:
-        if getattr(self, "_cached", None) is not None:
-            await self._cached.close()
-            self._cached = None
 
 
 def _usage(raw: Any) -> Usage:

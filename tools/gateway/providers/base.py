@@ -112,6 +112,16 @@ class Provider(ABC):
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
         self.name = settings.name
+        self._pooled: Any = None
+
+    def _new_client(self) -> Any:
+        """The wire's SDK or HTTP client; built on first use so configuring a gateway costs nothing."""
+        raise NotImplementedError
+
+    def _client(self) -> Any:
+        if self._pooled is None:
+            self._pooled = self._new_client()
+        return self._pooled
 
     @abstractmethod
     async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply: ...
@@ -124,8 +134,14 @@ class Provider(ABC):
         """Configured (key present) — wires with a cheap health endpoint check it too."""
         return not self.settings.api_key_env or bool(self.settings.api_key())
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook
-        """Close pooled connections."""
+    async def aclose(self) -> None:
+        """Close pooled connections; the next call opens a new client."""
+        client, self._pooled = self._pooled, None
+        if client is not None:
+            await self._close(client)
+
+    async def _close(self, client: Any) -> None:
+        await client.close()  # the openai and anthropic SDK clients; plain httpx overrides this
 
     def status_error(self, status: int, body: object, headers: object, fallback: str) -> LLMError:
         """An HTTP error response mapped onto the hierarchy, its message scrubbed of secrets."""

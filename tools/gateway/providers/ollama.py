@@ -17,14 +17,12 @@ from .base import Provider
 
 
 class OllamaProvider(Provider):
-    def _client(self) -> httpx.AsyncClient:
-        if getattr(self, "_cached", None) is None:
-            key = self.settings.api_key()
-            headers = {"Authorization": f"Bearer {key}"} if key else {}
-            self._cached = httpx.AsyncClient(
-                base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
-            )
-        return self._cached
+    def _new_client(self) -> httpx.AsyncClient:
+        key = self.settings.api_key()
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.AsyncClient(
+            base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
+        )
 
     def _body(self, model: str, request: CallRequest, stream: bool) -> dict[str, Any]:
         system = request.system_text()
@@ -115,10 +113,8 @@ class OllamaProvider(Provider):
             return ProviderUnavailable(f"connection failed ({type(exc).__name__})", provider=self.name)
         return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
 
-    async def aclose(self) -> None:
-        if getattr(self, "_cached", None) is not None:
-            await self._cached.aclose()
-            self._cached = None
+    async def _close(self, client: httpx.AsyncClient) -> None:
+        await client.aclose()
 
 
 def _usage(data: dict[str, Any]) -> Usage:

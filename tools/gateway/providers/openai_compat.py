@@ -19,16 +19,14 @@ from .base import Provider, http_client
 
 
 class OpenAICompatProvider(Provider):
-    def _client(self) -> openai.AsyncOpenAI:
-        if getattr(self, "_cached", None) is None:
-            self._cached = openai.AsyncOpenAI(
-                api_key=self.settings.require_key(),
-                base_url=self.settings.base_url,
-                timeout=self.settings.options.timeout_s,
-                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-                http_client=http_client(self.settings),
-            )
-        return self._cached
+    def _new_client(self) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            api_key=self.settings.require_key(),
+            base_url=self.settings.base_url,
+            timeout=self.settings.options.timeout_s,
+            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
+            http_client=http_client(self.settings),
+        )
 
     def _params(self, model: str, request: CallRequest) -> dict[str, Any]:
         messages = [m for m in request.messages if m["role"] != "system"]
@@ -95,26 +93,19 @@ class OpenAICompatProvider(Provider):
             return ProviderUnavailable(f"connection failed ({cause})", provider=self.name)
         return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
 
-    async def aclose(self) -> None:
-        if getattr(self, "_cached", None) is not None:
-            await self._cached.close()
-            self._cached = None
-
 
 class AzureOpenAIProvider(OpenAICompatProvider):
     """Azure OpenAI through the SDK's Azure client; the model part of a reference is the deployment."""
 
-    def _client(self) -> openai.AsyncOpenAI:
-        if getattr(self, "_cached", None) is None:
-            self._cached = openai.AsyncAzureOpenAI(
-                api_key=self.settings.require_key(),
-                azure_endpoint=self.settings.base_url or None,
-                api_version=self.settings.options.api_version or "2024-10-21",
-                timeout=self.settings.options.timeout_s,
-                max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-                http_client=http_client(self.settings),
-            )
-        return self._cached
+    def _new_client(self) -> openai.AsyncOpenAI:
+        return openai.AsyncAzureOpenAI(
+            api_key=self.settings.require_key(),
+            azure_endpoint=self.settings.base_url or None,
+            api_version=self.settings.options.api_version or "2024-10-21",
+            timeout=self.settings.options.timeout_s,
+            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
+            http_client=http_client(self.settings),
+        )
 
 
 def _usage(raw: Any) -> Usage:
