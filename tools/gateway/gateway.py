@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tools.config import Config, load_config
@@ -42,6 +43,20 @@ from .targets import Target, cost_of, estimate_input_tokens, lookup, output_esti
 
 logger = logging.getLogger("llmwright.gateway")
 _DEFAULT: Any = object()
+
+
+@dataclass
+class _Call:
+    """One call's bookkeeping from its start to its ledger row."""
+
+    started: float
+    call_id: str
+    attempts: list[Attempt]
+    deadline: float
+    sent: CallRequest
+    redactor: Redactor | None
+    ttl: float
+    key: str | None
 
 
 class Gateway:
@@ -260,6 +275,30 @@ class Gateway:
             return budget_errors[0]
         return AllProvidersFailed(attempts)
 
+    async def _begin(self, request: CallRequest, route: str | None, refs: list[str]) -> tuple[_Call, CallResult | None]:
+        """What `complete` and `stream` share before the chain: deadline, redaction, cache look-up.
+
+        A cache hit comes back restored (redaction undone) and already recorded in the ledger.
+        """
+        started = time.monotonic()
+        sent, redactor = self._redactor(request)
+        ttl = self._ttl(request, route)
+        call = _Call(
+            started=started,
+            call_id=uuid.uuid4().hex,
+            attempts=[],
+            deadline=started + (request.deadline_s or self.config.gateway.deadline_s),
+            sent=sent,
+            redactor=redactor,
+            ttl=ttl,
+            key=cache_key(refs, sent) if ttl > 0 and self.cache is not None else None,
+        )
+        hit = await self._cached(call.key, started)
+        if hit is not None:
+            hit = hit.model_copy(update={"text": redactor.restore(hit.text) if redactor else hit.text, "route": route})
+            self._record(call.call_id, route, call.attempts, hit)
+        return call, hit
+
     async def complete(
         self,
         request: CallRequest | str,
@@ -271,15 +310,10 @@ class Gateway:
         request, route, refs = self._prepare(request, model, fallback, route)
         if not self.config.gateway.enabled:
             return self._disabled(refs, route)
-        started, call_id, attempts = time.monotonic(), uuid.uuid4().hex, []
-        deadline = started + (request.deadline_s or self.config.gateway.deadline_s)
-        sent, redactor = self._redactor(request)
-        ttl = self._ttl(request, route)
-        key = cache_key(refs, sent) if ttl > 0 and self.cache is not None else None
-        hit = await self._cached(key, started)
+        call, hit = await self._begin(request, route, refs)
+        started, call_id, attempts, deadline = call.started, call.call_id, call.attempts, call.deadline
+        sent, redactor, ttl, key = call.sent, call.redactor, call.ttl, call.key
         if hit is not None:
-            hit = hit.model_copy(update={"text": redactor.restore(hit.text) if redactor else hit.text, "route": route})
-            self._record(call_id, route, attempts, hit)
             return hit
         need: int | None = None
         budget_errors: list[BudgetExceeded] = []
@@ -319,15 +353,10 @@ class Gateway:
         if not self.config.gateway.enabled:
             yield self._disabled(refs, route)
             return
-        started, call_id, attempts = time.monotonic(), uuid.uuid4().hex, []
-        deadline = started + (request.deadline_s or self.config.gateway.deadline_s)
-        sent, redactor = self._redactor(request)
-        ttl = self._ttl(request, route)
-        key = cache_key(refs, sent) if ttl > 0 and self.cache is not None else None
-        hit = await self._cached(key, started)
+        call, hit = await self._begin(request, route, refs)
+        started, call_id, attempts, deadline = call.started, call.call_id, call.attempts, call.deadline
+        sent, redactor, ttl, key = call.sent, call.redactor, call.ttl, call.key
         if hit is not None:
-            hit = hit.model_copy(update={"text": redactor.restore(hit.text) if redactor else hit.text, "route": route})
-            self._record(call_id, route, attempts, hit)
             yield hit.text
             yield hit
             return
