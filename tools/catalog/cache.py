@@ -14,19 +14,11 @@ import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 
+from ..paths import cache_dir
 from .model import ModelInfo
 
 logger = logging.getLogger("llmwright.catalog")
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("LLMWRIGHT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "llmwright"
 
 
 def _key(extra: str) -> str:

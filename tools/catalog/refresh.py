@@ -8,22 +8,17 @@ genai-prices. Offline, the shipped data stays in use and the command says so.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from ..errors import LLMWrightError
+from ..paths import data_dir
 from .sources import LITELLM_FILE, load_litellm, load_providers, trim_litellm
 
 LITELLM_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 TIMEOUT_S = 20.0
-
-
-def data_dir() -> Path:
-    configured = os.environ.get("LLMWRIGHT_DATA_DIR")
-    return Path(configured) if configured else Path.home() / ".local" / "share" / "llmwright"
 
 
 def override_file() -> Path:

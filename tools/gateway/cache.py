@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from collections import OrderedDict
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tools.config import CacheConfig
+from tools.paths import cache_dir
 
 from .models import CallRequest
 
@@ -29,14 +29,6 @@ def cache_key(chain: list[str], request: CallRequest) -> str:
         {"chain": chain, "request": request.cache_params()}, sort_keys=True, separators=(",", ":"), default=str
     )
     return "llmwright:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("LLMWRIGHT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "llmwright"
 
 
 class Cache(Protocol):

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.catalog.refresh import data_dir
+from tools.paths import data_dir
 
 from .models import Attempt, CallResult
 
