@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -22,17 +23,24 @@ logger = logging.getLogger("llmwright.mcp")
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
+@contextmanager
+def _as_tool_error() -> Iterator[None]:
+    """Anything the caller can fix becomes a `ToolError`: an isError result, the server stays up."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ToolError(describe_validation(exc)) from None
+    except LLMWrightError as exc:
+        raise ToolError(str(exc)) from None
+
+
 def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Raise `ToolError` (isError result, server stays up) for anything the caller can fix."""
+    """Engine and validation errors of a sync tool become tool errors with a one-line message."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with _as_tool_error():
             return fn(*args, **kwargs)
-        except ValidationError as exc:
-            raise ToolError(describe_validation(exc)) from None
-        except LLMWrightError as exc:
-            raise ToolError(str(exc)) from None
 
     return wrapper
 
@@ -42,11 +50,7 @@ def async_tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]
 
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with _as_tool_error():
             return await fn(*args, **kwargs)
-        except ValidationError as exc:
-            raise ToolError(describe_validation(exc)) from None
-        except LLMWrightError as exc:
-            raise ToolError(str(exc)) from None
 
     return wrapper
