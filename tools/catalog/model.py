@@ -55,3 +55,8 @@ class ModelInfo(BaseModel):
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities
+
+    @property
+    def free_trial_tier(self) -> bool:
+        """A hosted model priced at zero is a rate-limited free tier: never suggest building on it."""
+        return self.hosting == "hosted" and self.prices is not None and not (self.prices.input or self.prices.output)

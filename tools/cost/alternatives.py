@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from ..catalog import Catalog, ModelInfo
+from ..catalog.catalog import SNAPSHOT_SUFFIX
 from ..errors import LLMWrightError
 from .estimate import CostEstimate, Workload, estimate_cost
 
@@ -38,8 +39,8 @@ def cheaper_alternatives(
             continue
         if candidate.hosting == "local" and not include_local:
             continue
-        if candidate.hosting == "hosted" and not (candidate.prices.input or candidate.prices.output):
-            continue  # a zero price on a hosted model is a free trial tier, not a production option
+        if candidate.free_trial_tier:
+            continue
         if candidate.provider == "openrouter" and model.provider != "openrouter":
             continue  # the same models resold; listing them twice is noise
         if candidate.context_window is None or candidate.context_window < needed:
@@ -66,8 +67,6 @@ def cheaper_alternatives(
 
 def _one_per_model_family(alternatives: list[Alternative]) -> list[Alternative]:
     """Dated snapshots of one model crowd the list; keep the cheapest of each base name."""
-    from ..catalog.catalog import SNAPSHOT_SUFFIX
-
     seen: set[str] = set()
     kept = []
     for alt in alternatives:

@@ -127,9 +127,9 @@ def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Rec
         model = catalog.resolve(ref)
         if model.status == "retired" or (model.provider in RESELLERS and model.provider not in req.providers):
             continue
+        if model.free_trial_tier:
+            continue
         candidate = price(model, rating, req)
-        if model.hosting == "hosted" and candidate is not None and candidate.cost_per_request == 0:
-            continue  # a hosted model at $0 is a free trial tier, not something to build on
         reasons = violations(model, rating, candidate, req)
         if reasons:
             rejected.append(Rejected(model=ref, reasons=reasons))

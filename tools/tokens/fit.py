@@ -81,7 +81,7 @@ def larger_windows(catalog: Catalog, model: ModelInfo, needed: int, limit: int =
         and m.context_window >= needed
         and m.prices is not None
         and m.provider != "openrouter"
-        and (m.hosting == "local" or (m.prices.input or m.prices.output))
+        and not m.free_trial_tier
     ]
     candidates.sort(key=lambda m: ((m.prices.input or 0) + (m.prices.output or 0), m.ref))  # type: ignore[union-attr]
     return [m.ref for m in candidates[:limit]]
