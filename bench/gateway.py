@@ -47,12 +47,13 @@ async def drive(call: Callable[[int], Awaitable[object]], concurrency: int, tota
 
     for i in range(min(concurrency, 20)):  # warm the connection pool
         await call(-i - 1)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     ordered = sorted(latencies)
     return {
         "rps": len(latencies) / elapsed,
+        "cpu_ms": cpu / len(latencies) * 1000,
         "p50": statistics.median(ordered) * 1000,
         "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000,
     }
@@ -114,10 +115,17 @@ async def litellm_router(fake: FakeProvider, concurrency: int, total: int) -> di
 
 
 def row(name: str, figures: dict[str, float]) -> str:
-    return f"  {name:<10} {figures['rps']:>9.1f} req/s   p50 {figures['p50']:>7.1f} ms   p99 {figures['p99']:>7.1f} ms"
+    return (
+        f"  {name:<10} {figures['rps']:>9.1f} req/s   p50 {figures['p50']:>7.1f} ms   p99 {figures['p99']:>7.1f} ms"
+        f"   client CPU {figures['cpu_ms']:.2f} ms/req"
+    )
 
 
-async def run(latency: float, requests: int) -> None:
+def median_of(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+
+
+async def run(latency: float, requests: int, rounds: int) -> None:
     os.environ.setdefault("OPENAI_API_KEY", "bench-key")
     os.environ.setdefault("GROQ_API_KEY", "bench-key")
     fake = FakeProvider(latency=latency).start_process()
@@ -126,15 +134,26 @@ async def run(latency: float, requests: int) -> None:
             print(f"fake provider think time {latency * 1000:.0f} ms; python {sys.version.split()[0]}")
             for level in LEVELS:
                 total = max(requests, level * 4) if level > 1 else max(requests // 4, 50)
-                b = await bare(fake, level, total)
-                g = await gateway(fake, level, total, Path(tmp) / "usage.jsonl")
-                lite = await litellm_router(fake, level, total)
-                print(f"concurrency {level} ({total} requests)")
+                bares, gateways, lites, ratios = [], [], [], []
+                for _ in range(rounds):  # alternate, so load from elsewhere hits both sides alike
+                    bares.append(await bare(fake, level, total))
+                    gateways.append(await gateway(fake, level, total, Path(tmp) / "usage.jsonl"))
+                    ratios.append(gateways[-1]["rps"] / bares[-1]["rps"])
+                    lite_round = await litellm_router(fake, level, total)
+                    if lite_round is not None:
+                        lites.append(lite_round)
+                b, g = median_of(bares), median_of(gateways)
+                lite = median_of(lites) if lites else None
+                print(f"concurrency {level} ({total} requests, median of {rounds} alternating rounds)")
                 print(row("bare SDK", b))
                 print(row("gateway", g))
                 if lite is not None:
                     print(row("LiteLLM", lite))
-                ratio = f"  gateway/bare throughput {g['rps'] / b['rps']:.3f}, p50 {g['p50'] / b['p50']:.3f}"
+                ratio = (
+                    f"  gateway/bare throughput {statistics.median(ratios):.3f} (rounds: "
+                    + ", ".join(f"{r:.2f}" for r in ratios)
+                    + f"), p50 {g['p50'] / b['p50']:.3f}, client CPU +{g['cpu_ms'] - b['cpu_ms']:.2f} ms/req"
+                )
                 if lite is not None:
                     ratio += f"; gateway/LiteLLM throughput {g['rps'] / lite['rps']:.3f}"
                 else:
@@ -148,8 +167,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency", type=float, default=0.05, help="fake server think time per request (s)")
     parser.add_argument("--requests", type=int, default=400, help="requests per measurement (at least 4x concurrency)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/gateway rounds per level")
     args = parser.parse_args()
-    asyncio.run(run(args.latency, args.requests))
+    asyncio.run(run(args.latency, args.requests, args.rounds))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ class Logged:
     at: float
     fault: str | None
     body: dict[str, Any] = field(repr=False, default_factory=dict)
+    target: str = ""  # the request line's path and query, as sent
+    headers: dict[str, str] = field(repr=False, default_factory=dict)
 
 
 class FakeProvider:
@@ -88,6 +90,12 @@ class FakeProvider:
             ready.set()
             self._loop.run_forever()
             self._server.close()
+            # End open connections inside the loop, so none closes its socket after the loop is gone.
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.run_until_complete(self._server.wait_closed())
             self._loop.close()
 
@@ -144,7 +152,7 @@ class FakeProvider:
                     key, _, value = raw.decode("latin-1").partition(":")
                     headers[key.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                if not await self._respond(method, target.split("?")[0], body, writer):
+                if not await self._respond(method, target, body, writer, headers):
                     break
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
@@ -161,8 +169,13 @@ class FakeProvider:
                 return self._random.choice(faults)
         return None
 
-    async def _respond(self, method: str, path: str, raw: bytes, writer: asyncio.StreamWriter) -> bool:
+    async def _respond(
+        self, method: str, target: str, raw: bytes, writer: asyncio.StreamWriter, headers: dict[str, str]
+    ) -> bool:
+        path = target.split("?")[0]
         provider, _, rest = path.strip("/").partition("/")
+        if rest.startswith("openai/deployments/") and rest.endswith("/chat/completions"):
+            rest = "v1/chat/completions"  # Azure OpenAI: /openai/deployments/{deployment}/chat/completions
         if rest == "api/tags":
             return await _send(writer, 200, {"models": [{"name": "llama3.2"}]})
         wire = {"v1/chat/completions": "openai", "v1/messages": "anthropic", "api/chat": "ollama"}.get(rest)
@@ -172,7 +185,17 @@ class FakeProvider:
         stream = bool(body.get("stream"))
         fault = self._fault(provider)
         self.log.append(
-            Logged(provider, wire, body.get("model", ""), stream, time.monotonic(), fault and fault.kind, body)
+            Logged(
+                provider,
+                wire,
+                body.get("model", ""),
+                stream,
+                time.monotonic(),
+                fault and fault.kind,
+                body,
+                target,
+                headers,
+            )
         )
         if self.latency:
             await asyncio.sleep(self.latency)

@@ -19,7 +19,7 @@ from typing import Any
 from tools.config import Config, load_config
 from tools.errors import InvalidInput
 
-from . import budget
+from . import budget, telemetry
 from .breaker import Breaker
 from .cache import Cache, build_cache, cache_key
 from .errors import (
@@ -82,6 +82,8 @@ class Gateway:
             await link.provider.aclose()
         if self.cache is not None:
             await self.cache.aclose()
+        if self.ledger is not None:
+            self.ledger.close()
 
     # -- chain and links -------------------------------------------------------------------
 
@@ -207,8 +209,16 @@ class Gateway:
         )
 
     def _record(
-        self, call_id: str, route: str | None, attempts: list[Attempt], result=None, error=None, request=None
+        self,
+        call: _Call,
+        route: str | None,
+        result: CallResult | None = None,
+        error: str | None = None,
+        request: CallRequest | None = None,
     ) -> None:
+        """The call's ledger row and, when tracing is configured, its OpenTelemetry spans."""
+        call_id, attempts = call.call_id, call.attempts
+        telemetry.emit(call.started, route, attempts, request, result, error)
         if self.ledger is None:
             return
         prompt = None
@@ -296,7 +306,7 @@ class Gateway:
         hit = await self._cached(call.key, started)
         if hit is not None:
             hit = hit.model_copy(update={"text": redactor.restore(hit.text) if redactor else hit.text, "route": route})
-            self._record(call.call_id, route, call.attempts, hit)
+            self._record(call, route, hit, request=request)
         return call, hit
 
     async def complete(
@@ -311,7 +321,7 @@ class Gateway:
         if not self.config.gateway.enabled:
             return self._disabled(refs, route)
         call, hit = await self._begin(request, route, refs)
-        started, call_id, attempts, deadline = call.started, call.call_id, call.attempts, call.deadline
+        started, attempts, deadline = call.started, call.attempts, call.deadline
         sent, redactor, ttl, key = call.sent, call.redactor, call.ttl, call.key
         if hit is not None:
             return hit
@@ -333,11 +343,11 @@ class Gateway:
                     continue
                 result = self._result(index, target, reply, redactor, started, attempts, route, warnings)
                 await self._store(key, ttl, result, redactor, reply)
-                self._record(call_id, route, attempts, result, request=request)
+                self._record(call, route, result, request=request)
                 return result
             raise self._failure(attempts, budget_errors)
         except LLMError as exc:
-            self._record(call_id, route, attempts, error=type(exc).__name__, request=request)
+            self._record(call, route, error=type(exc).__name__, request=request)
             raise
 
     async def stream(
@@ -354,7 +364,7 @@ class Gateway:
             yield self._disabled(refs, route)
             return
         call, hit = await self._begin(request, route, refs)
-        started, call_id, attempts, deadline = call.started, call.call_id, call.attempts, call.deadline
+        started, attempts, deadline = call.started, call.attempts, call.deadline
         sent, redactor, ttl, key = call.sent, call.redactor, call.ttl, call.key
         if hit is not None:
             yield hit.text
@@ -388,12 +398,12 @@ class Gateway:
                     continue
                 result = self._result(index, target, reply, redactor, started, attempts, route, warnings)
                 await self._store(key, ttl, result, redactor, reply)
-                self._record(call_id, route, attempts, result, request=request)
+                self._record(call, route, result, request=request)
                 yield result
                 return
             raise self._failure(attempts, budget_errors)
         except LLMError as exc:
-            self._record(call_id, route, attempts, error=type(exc).__name__, request=request)
+            self._record(call, route, error=type(exc).__name__, request=request)
             raise
 
     def status(self) -> list[ProviderStatus]:

@@ -61,14 +61,16 @@ class Link:
                 error=type(exc).__name__,
                 message=str(exc),
                 latency_ms=round(latency, 1),
-            )
+            ).began(started)
         )
         if not skipped:
             self.recent.append((False, latency))
 
     def _succeeded(self, model: str, started: float, attempts: list[Attempt]) -> None:
         latency = (time.monotonic() - started) * 1000
-        attempts.append(Attempt(provider=self.name, model=model, outcome="ok", latency_ms=round(latency, 1)))
+        attempts.append(
+            Attempt(provider=self.name, model=model, outcome="ok", latency_ms=round(latency, 1)).began(started)
+        )
         self.recent.append((True, latency))
 
     async def _backoff(self, retry: int, exc: LLMError, deadline: float) -> bool:

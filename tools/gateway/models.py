@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 Outcome = Literal["ok", "error", "skipped"]
 
@@ -80,6 +80,15 @@ class Attempt(BaseModel):
     error: str | None = Field(None, description="error class name, e.g. RateLimited")
     message: str | None = Field(None, description="the error message (never holds a key)")
     latency_ms: float = 0.0
+    _started_at: float | None = PrivateAttr(None)  # time.monotonic() when sent; for tracing spans
+
+    @property
+    def started_at(self) -> float | None:
+        return self._started_at
+
+    def began(self, moment: float) -> Attempt:
+        self._started_at = moment
+        return self
 
 
 class CallResult(BaseModel):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tools.catalog import ModelInfo, get_catalog, split_ref
 from tools.config import Config, ProviderConfig
 from tools.cost import Workload, estimate_cost
+from tools.cost.rates import token_rates
 from tools.errors import LLMWrightError
 
 from .models import CallRequest, Usage
@@ -61,6 +62,11 @@ def cost_of(info: ModelInfo | None, usage: Usage) -> float | None:
     """USD from the catalog for real usage; None when the model has no known price (never a silent 0)."""
     if info is None or info.prices is None:
         return None
+    cached = usage.cache_read_tokens + usage.cache_write_tokens
+    rates = token_rates(info) if cached <= usage.input_tokens else None
+    if rates is not None:
+        usd = rates.usd(usage.input_tokens, usage.output_tokens, usage.cache_read_tokens, usage.cache_write_tokens)
+        return round(usd, 10)
     total = max(usage.input_tokens, 1)
     try:
         estimate = estimate_cost(
