@@ -1,22 +1,61 @@
-"""`llmwright select`: requirements in, a justified primary + fallback chain out."""
+"""`llmwright select`: requirements in, a justified primary + fallback chain out — or, with
+`--eval FILE --candidates M1,M2`, the candidates run on your own cases and ranked on accuracy and cost."""
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
+from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tools.catalog import parse_capability
+from tools.config import load_config
+from tools.errors import InvalidInput
+from tools.gateway import Gateway
 from tools.select import TASK_KINDS, Recommendation, Requirements, recommend
+from tools.select.evaluate import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TARGET,
+    CandidateScore,
+    CaseResult,
+    EvalReport,
+    evaluate_models,
+    load_cases,
+)
+from tools.select.measured import configured_ledger
+from tools.select.recommend import Choice
 
+from .options import config_option
 from .render import console, print_json, usd
+
+RECOMMEND_ONLY = (
+    "task",
+    "kind",
+    "complexity",
+    "input_tokens",
+    "output_tokens",
+    "max_cost_per_request",
+    "max_cost_per_day",
+    "max_cost_per_1m_tokens",
+    "latency_p95_s",
+    "context_tokens",
+    "local_only",
+    "min_tier",
+    "data_residency",
+)
 
 
 @click.command("select")
-@click.option("--task", required=True, help="what the model will do, in plain words")
+@click.option("--task", help="what the model will do, in plain words")
 @click.option("--kind", type=click.Choice(TASK_KINDS), help="task kind (inferred from --task when omitted)")
 @click.option("--complexity", type=click.Choice(["low", "medium", "high"]), help="inferred when omitted")
-@click.option("--requests-per-day", type=float)
+@click.option("--requests-per-day", type=float, help="volume: sizes $/month (with --eval too)")
 @click.option("--input-tokens", type=int, help="typical input tokens per request (default: typical for the task kind)")
 @click.option("--output-tokens", type=int, help="typical output tokens per request (default: typical for the kind)")
 @click.option("--max-cost-per-request", type=float)
@@ -30,14 +69,59 @@ from .render import console, print_json, usd
 @click.option("--exclude-providers", default="", help="providers never to use, comma-separated")
 @click.option("--min-tier", type=click.Choice(["small", "mid", "strong", "frontier"]))
 @click.option("--data-residency", help="a residency requirement carried into the justification")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False),
+    help="usage ledger whose measured latency and errors override the table (default: the gateway's)",
+)
+@click.option("--no-ledger", is_flag=True, help="rank on the table's estimates only")
+@click.option("--eval", "eval_file", type=click.Path(dir_okay=False), help="JSON Lines cases to run the candidates on")
+@click.option("--candidates", default="", help="with --eval: provider:model references, comma-separated")
+@click.option("--target-accuracy", type=click.FloatRange(0, 1), help="with --eval: the accuracy to meet (default 0.9)")
+@click.option("--concurrency", type=click.IntRange(1, 256), help="with --eval: calls in flight at once (default 8)")
+@click.option("--no-cache", is_flag=True, help="with --eval: neither read nor write the response cache")
+@config_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table")
-def select_command(output_format: str, needs: str, providers: str, exclude_providers: str, **options) -> None:
-    """Recommend a primary model and a fallback chain that honour every hard constraint."""
+def select_command(
+    output_format: str,
+    needs: str,
+    providers: str,
+    exclude_providers: str,
+    ledger_path: str | None,
+    no_ledger: bool,
+    eval_file: str | None,
+    candidates: str,
+    target_accuracy: float | None,
+    concurrency: int | None,
+    no_cache: bool,
+    config_path: str | None,
+    **options: Any,
+) -> None:
+    """Recommend a primary model and a fallback chain that honour every hard constraint,
+    or (--eval FILE --candidates M1,M2) settle the choice on your own cases."""
+    if eval_file is not None:
+        given = [f"--{name.replace('_', '-')}" for name in RECOMMEND_ONLY if options.get(name)]
+        given += [flag for flag, value in (("--needs", needs), ("--providers", providers)) if value]
+        given += ["--exclude-providers"] if exclude_providers else []
+        given += [flag for flag, value in (("--ledger", ledger_path), ("--no-ledger", no_ledger)) if value]
+        if given:
+            raise InvalidInput(f"{', '.join(given)}: recommendation options, not used by an --eval run; drop them")
+        _evaluate(eval_file, candidates, target_accuracy, concurrency, no_cache, config_path, options, output_format)
+        return
+    eval_only = [("--candidates", candidates), ("--target-accuracy", target_accuracy is not None)]
+    eval_only += [("--concurrency", concurrency is not None), ("--no-cache", no_cache)]
+    misplaced = [flag for flag, value in eval_only if value]
+    if misplaced:
+        raise InvalidInput(f"{', '.join(misplaced)}: only used with --eval FILE (the cases to run the candidates on)")
+    if not options.get("task"):
+        raise InvalidInput('give --task "what the model will do", or --eval FILE --candidates M1,M2')
     split = [p.strip() for p in providers.split(",") if p.strip()]
     excluded = [p.strip() for p in exclude_providers.split(",") if p.strip()]
     capabilities = [parse_capability(c) for c in needs.split(",") if c.strip()]
     requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **options)
-    result = recommend(requirements)
+    ledger = None if no_ledger else (ledger_path or configured_ledger(load_config(config_path)))
+    result = recommend(requirements, ledger=ledger)
     if output_format == "json":
         print_json(result)
     elif output_format == "markdown":
@@ -58,7 +142,7 @@ def _print_table(result: Recommendation) -> None:
             out.print(f"  - {line}")
         return
     table = Table(title="Decision matrix", title_justify="left")
-    for column in ("", "model", "tier", "quality", "$/request", "$/month", "p95 s (est.)", "context", "capabilities"):
+    for column in ("", "model", "tier", "quality", "$/request", "$/month", "p95 s", "context", "capabilities"):
         table.add_column(column)
     roles = {result.primary.model: "primary"} | {f.model: f"fallback {i + 1}" for i, f in enumerate(result.fallbacks)}
     if result.budget_option:
@@ -72,11 +156,12 @@ def _print_table(result: Recommendation) -> None:
             f"{row.quality:.2f}",
             usd(row.cost_per_request_usd),
             usd(row.cost_per_month_usd),
-            f"{row.p95_s_estimate}",
+            _p95(row),
             f"{row.context_window or 0:,}",
             ",".join(row.capabilities),
         )
     out.print(table)
+    out.print("  p95: ~ estimated from the speed class, * measured on your usage ledger")
     for line in [*result.justification, *result.tradeoffs]:
         out.print(f"  - {escape(line)}")
     out.print("\n[bold]llmwright.toml[/bold]\n" + escape(result.route_snippet))
@@ -98,7 +183,7 @@ def to_markdown(result: Recommendation) -> str:
     for role, row in [("primary", result.primary), *[(f"fallback {i + 1}", f) for i, f in enumerate(result.fallbacks)]]:
         lines.append(
             f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {usd(row.cost_per_request_usd)} | "
-            f"{usd(row.cost_per_month_usd)} | {row.p95_s_estimate} | {row.context_window or 0:,} |"
+            f"{usd(row.cost_per_month_usd)} | {_p95(row)} | {row.context_window or 0:,} |"
         )
     lines += [
         "",
@@ -109,3 +194,129 @@ def to_markdown(result: Recommendation) -> str:
         "```",
     ]
     return "\n".join(lines)
+
+
+def _p95(row: Choice) -> str:
+    """`*1.2` measured on the ledger, `~0.9` estimated from the speed class."""
+    return f"*{row.p95_s_measured}" if row.p95_s_measured is not None else f"~{row.p95_s_estimate}"
+
+
+# -- --eval: settle it on your data ------------------------------------------------------------
+
+
+def _evaluate(
+    eval_file: str,
+    candidates: str,
+    target_accuracy: float | None,
+    concurrency: int | None,
+    no_cache: bool,
+    config_path: str | None,
+    options: dict[str, Any],
+    output_format: str,
+) -> None:
+    refs = [c.strip() for c in candidates.split(",") if c.strip()]
+    if not refs:
+        raise InvalidInput("--eval needs --candidates M1,M2 (provider:model references, comma-separated)")
+    cases = load_cases(eval_file)
+    config = load_config(config_path)
+    report = asyncio.run(
+        _run_eval(
+            config,
+            cases,
+            refs,
+            source=Path(eval_file).name,
+            target_accuracy=DEFAULT_TARGET if target_accuracy is None else target_accuracy,
+            concurrency=concurrency or DEFAULT_CONCURRENCY,
+            requests_per_day=options.get("requests_per_day"),
+            no_cache=no_cache,
+        )
+    )
+    if output_format == "json":
+        print_json(report)
+    elif output_format == "markdown":
+        click.echo(eval_markdown(report))
+    else:
+        _print_eval(report)
+
+
+async def _run_eval(config, cases, refs: list[str], **settings: Any) -> EvalReport:
+    """The run, with a progress bar on stderr when it is a terminal (never in the JSON on stdout)."""
+    columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    bar = Progress(*columns, console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())
+    task = bar.add_task("evaluating", total=len(cases) * len(refs))
+
+    async def progress(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    async with Gateway(config) as gateway:
+        with bar:
+            return await evaluate_models(cases, refs, gateway, progress=progress, **settings)
+
+
+def _marks(score: CandidateScore, report: EvalReport) -> str:
+    marks = ["pick"] if score.model == report.recommended else []
+    marks += ["pareto"] if score.pareto else []
+    return ", ".join(marks)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _print_eval(report: EvalReport) -> None:
+    out = console()
+    kinds = ", ".join(f"{n} {kind}" for kind, n in report.checks.items())
+    out.print(
+        f"[bold]Eval[/bold]: {escape(report.source)}, {report.cases} cases ({kinds}) on "
+        f"{len(report.candidates)} candidates; target accuracy {report.target_accuracy:.0%}"
+    )
+    table = Table(title="Cost and quality on your cases", title_justify="left")
+    monthly = report.requests_per_day is not None
+    columns = ["", "model", "accuracy", "passed", "errors", "p50 ms", "p95 ms", "$/case"]
+    for column in [*columns, *(["$/month"] if monthly else []), "status"]:
+        justify = "right" if column not in ("", "model", "status") else "left"
+        table.add_column(column, justify=justify, no_wrap=column == "model")
+    for s in report.candidates:
+        row = [
+            _marks(s, report),
+            s.model,
+            f"{s.accuracy:.0%}",
+            f"{s.passed}/{s.cases}",
+            str(s.errors),
+            _ms(s.latency_ms_p50),
+            _ms(s.latency_ms_p95),
+            usd(s.cost_per_case_usd),
+        ]
+        row += [usd(s.cost_per_month_usd)] if monthly else []
+        table.add_row(*row, s.status)
+    out.print(table)
+    for line in report.verdict:
+        out.print(f"  - {escape(line)}")
+    misses: list[tuple[str, CaseResult]] = []
+    for s in report.candidates:
+        if s.status == "ok":
+            misses += [(s.model, r) for r in s.results if not r.passed][:3]
+    if misses:
+        out.print("[bold]Misses[/bold] (up to 3 a model; --format json lists every case)")
+        for model, r in misses:
+            out.print(f"  - {escape(model)} {escape(r.id)}: {escape(r.error or r.why)}")
+
+
+def eval_markdown(report: EvalReport) -> str:
+    monthly = report.requests_per_day is not None
+    lines = [
+        f"## Model evaluation: {report.source}",
+        "",
+        f"{report.cases} cases on {len(report.candidates)} candidates, target accuracy "
+        f"**{report.target_accuracy:.0%}**.",
+        "",
+        "| | model | accuracy | errors | p50 ms | p95 ms | $/case |" + (" $/month |" if monthly else ""),
+        "|---|---|---|---|---|---|---|" + ("---|" if monthly else ""),
+    ]
+    for s in report.candidates:
+        lines.append(
+            f"| {_marks(s, report)} | {s.model} | {s.accuracy:.0%} ({s.passed}/{s.cases}) | {s.errors} | "
+            f"{_ms(s.latency_ms_p50)} | {_ms(s.latency_ms_p95)} | {usd(s.cost_per_case_usd)} |"
+            + (f" {usd(s.cost_per_month_usd)} |" if monthly else "")
+        )
+    return "\n".join([*lines, "", *[f"- {line}" for line in report.verdict]])

@@ -1,24 +1,44 @@
-"""`select_model` and `compare_models`."""
+"""`select_model`, `compare_models` and `evaluate_models`.
+
+The first two read the gateway's usage ledger (where the configuration puts it) so
+measured latency and error rates replace the table's estimates. `evaluate_models` takes
+its cases inline — no file path, so a model cannot make the server read files — and runs
+them through the server's one gateway, spending API credits: it is annotated open-world
+and not read-only.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import ToolAnnotations
 from pydantic import Field
 
+from tools.config import load_config
 from tools.select import Recommendation, Requirements, recommend
 from tools.select.compare import Comparison, compare
+from tools.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
+from tools.select.measured import configured_ledger
 from tools.select.requirements import TaskKind
 
-from .guard import READ_ONLY, tool_errors
+from .gateway import gateway
+from .guard import READ_ONLY, async_tool_errors, tool_errors
+
+EVALUATE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
+MAX_INLINE_CASES = 200
+
+
+def _ledger() -> Path | None:
+    return configured_ledger(load_config())
 
 
 @tool_errors
 def select_model_tool(requirements: Requirements) -> Recommendation:
     """Recommend a primary model, a fallback chain on another provider and a budget option, with a decision
     matrix, justification, rejected models with the constraint each violates, and a gateway route snippet."""
-    return recommend(requirements)
+    return recommend(requirements, ledger=_ledger())
 
 
 @tool_errors
@@ -30,9 +50,52 @@ def compare_models_tool(
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e10)] = None,
 ) -> Comparison:
     """Side-by-side matrix (tier, quality, $/request, $/month, p95, context, capabilities) for named models."""
-    return compare(models, kind, input_tokens, output_tokens, requests_per_day)
+    return compare(models, kind, input_tokens, output_tokens, requests_per_day, ledger=_ledger())
+
+
+@async_tool_errors
+async def evaluate_models_tool(
+    ctx: Context,
+    candidates: Annotated[
+        list[str], Field(min_length=1, max_length=10, description="provider:model references to run the cases on")
+    ],
+    cases: Annotated[
+        list[dict[str, Any]],
+        Field(
+            min_length=1,
+            max_length=MAX_INLINE_CASES,
+            description="each {input: prompt or OpenAI-shape messages, system?, id?} plus exactly one check: "
+            "exact (string), contains (string or list), regex, json_schema (object), "
+            "or one_of (labels) with label (the expected one)",
+        ),
+    ],
+    target_accuracy: Annotated[float, Field(ge=0, le=1, description="accuracy the pick must reach")] = DEFAULT_TARGET,
+    requests_per_day: Annotated[float | None, Field(gt=0, le=1e10, description="sizes $/month")] = None,
+    concurrency: Annotated[int, Field(ge=1, le=32, description="calls in flight at once")] = DEFAULT_CONCURRENCY,
+    use_cache: Annotated[bool, Field(description="reuse cached answers (false: call again)")] = True,
+) -> EvalReport:
+    """Run eval cases on candidate models through the gateway; rank them on accuracy, latency and cost
+    per case, mark the Pareto-optimal ones and pick the cheapest at or above the target accuracy."""
+    parsed = inline_cases(cases)
+
+    async def progress(done: int, total: int) -> None:
+        await ctx.report_progress(done, total, f"{done}/{total} calls")
+
+    return await evaluate_models(
+        parsed,
+        candidates,
+        gateway(),
+        target_accuracy=target_accuracy,
+        requests_per_day=requests_per_day,
+        concurrency=concurrency,
+        no_cache=not use_cache,
+        progress=progress,
+    )
 
 
 def register(server: MCPServer) -> None:
     server.add_tool(select_model_tool, name="select_model", title="Select a model", annotations=READ_ONLY)
     server.add_tool(compare_models_tool, name="compare_models", title="Compare models", annotations=READ_ONLY)
+    server.add_tool(
+        evaluate_models_tool, name="evaluate_models", title="Evaluate models on your cases", annotations=EVALUATE
+    )

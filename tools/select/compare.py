@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 from ..catalog import Catalog, get_catalog
 from ..cost import DAYS_PER_MONTH, Workload, estimate_cost
+from .measured import load_measured
 from .quality import estimated_p95_s, load_quality, quality_for
 from .requirements import TaskKind
 
@@ -17,6 +20,9 @@ class ComparisonRow(BaseModel):
     cost_per_request_usd: float
     cost_per_month_usd: float | None
     p95_s_estimate: float | None
+    p95_s_measured: float | None = Field(None, description="from the usage ledger, when it has enough recent calls")
+    error_rate_measured: float | None = Field(None, description="retryable failures per attempt, usage ledger")
+    measured_calls: int | None = None
     context_window: int | None
     fits: bool | None
     capabilities: list[str]
@@ -39,9 +45,11 @@ def compare(
     output_tokens: int = 300,
     requests_per_day: float | None = None,
     catalog: Catalog | None = None,
+    ledger: str | Path | None = None,
 ) -> Comparison:
     catalog = catalog or get_catalog()
     quality = load_quality(catalog)
+    measured = load_measured(ledger, catalog)
     rows = []
     for ref in models:
         model = catalog.resolve(ref)
@@ -49,6 +57,7 @@ def compare(
         workload = Workload(input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=requests_per_day)
         cost = estimate_cost(model, workload)
         window = model.context_window
+        seen = measured.get(model.ref)
         rows.append(
             ComparisonRow(
                 model=model.ref,
@@ -57,6 +66,9 @@ def compare(
                 cost_per_request_usd=cost.per_call_usd,
                 cost_per_month_usd=cost.per_day_usd * DAYS_PER_MONTH if cost.per_day_usd is not None else None,
                 p95_s_estimate=estimated_p95_s(rating, output_tokens) if rating else None,
+                p95_s_measured=seen.p95_s if seen else None,
+                error_rate_measured=seen.error_rate if seen else None,
+                measured_calls=seen.calls if seen else None,
                 context_window=window,
                 fits=None if window is None else window >= input_tokens + output_tokens,
                 capabilities=list(model.capabilities),

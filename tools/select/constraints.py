@@ -8,6 +8,7 @@ from datetime import date
 from ..catalog import ModelInfo
 from ..cost import Workload, estimate_cost
 from ..errors import LLMWrightError
+from .measured import Measured
 from .quality import Rating, estimated_p95_s
 from .requirements import TIERS, Requirements, Tier
 
@@ -21,7 +22,16 @@ class Candidate:
     rating: Rating
     cost_per_request: float
     cost_per_day: float | None
-    p95_s: float
+    p95_s: float  # measured on the usage ledger when `measured` has it, else estimated from the speed class
+    measured: Measured | None = None
+
+    @property
+    def latency_measured(self) -> bool:
+        return self.measured is not None and self.measured.p95_s is not None
+
+    @property
+    def error_rate(self) -> float:
+        return self.measured.error_rate if self.measured else 0.0
 
 
 def required_tier(req: Requirements) -> Tier:
@@ -72,11 +82,13 @@ def violations(model: ModelInfo, rating: Rating, candidate_cost: Candidate | Non
         if blended > req.max_cost_per_1m_tokens:
             reasons.append(f"${blended:.2f}/1M tokens over ${req.max_cost_per_1m_tokens:g}")
     if req.latency_p95_s is not None and candidate_cost.p95_s > req.latency_p95_s:
-        reasons.append(f"estimated p95 {candidate_cost.p95_s}s over {req.latency_p95_s}s budget")
+        how = "measured" if candidate_cost.latency_measured else "estimated"
+        reasons.append(f"{how} p95 {candidate_cost.p95_s}s over {req.latency_p95_s}s budget")
     return reasons
 
 
-def price(model: ModelInfo, rating: Rating, req: Requirements) -> Candidate | None:
+def price(model: ModelInfo, rating: Rating, req: Requirements, measured: Measured | None = None) -> Candidate | None:
+    """Cost at the stated volume and p95 latency: measured on the ledger where it has enough calls."""
     workload = Workload(
         input_tokens=req.input_tokens or 1, output_tokens=req.output_tokens or 0, requests_per_day=req.requests_per_day
     )
@@ -84,6 +96,7 @@ def price(model: ModelInfo, rating: Rating, req: Requirements) -> Candidate | No
         cost = estimate_cost(model, workload)
     except LLMWrightError:
         return None
-    return Candidate(
-        model, rating, cost.per_call_usd, cost.per_day_usd, estimated_p95_s(rating, req.output_tokens or 0)
-    )
+    p95 = estimated_p95_s(rating, req.output_tokens or 0)
+    if measured is not None and measured.p95_s is not None:
+        p95 = measured.p95_s
+    return Candidate(model, rating, cost.per_call_usd, cost.per_day_usd, p95, measured)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .requirements import Requirements
 
 if TYPE_CHECKING:
-    from .recommend import Choice
+    from .recommend import Choice, MeasuredLatency
 
 
 def _money(value: float | None) -> str:
@@ -27,7 +27,11 @@ def justify(req: Requirements, primary: Choice, fallbacks: list[Choice], eligibl
         f"{primary.model} ranks first on quality for {req.kind}, cost at your volume, latency and window headroom: "
         f"{_money(primary.cost_per_request_usd)} a request"
         + (f", {_money(primary.cost_per_month_usd)} a month" if primary.cost_per_month_usd is not None else "")
-        + f", p95 about {primary.p95_s_estimate}s (estimated from its speed class).",
+        + (
+            f", p95 {primary.p95_s_measured}s (measured on your usage ledger)."
+            if primary.p95_s_measured is not None
+            else f", p95 about {primary.p95_s_estimate}s (estimated from its speed class)."
+        ),
     ]
     if fallbacks:
         first = fallbacks[0]
@@ -37,6 +41,18 @@ def justify(req: Requirements, primary: Choice, fallbacks: list[Choice], eligibl
         lines.append("A local model closes the chain as the last resort; expect lower quality there.")
     if req.data_residency:
         lines.append(f"Data residency ({req.data_residency}): confirm the chosen providers' regions before shipping.")
+    return lines
+
+
+def measured_lines(measured: list[MeasuredLatency]) -> list[str]:
+    """One line per model whose ledger figures replaced the table's estimate."""
+    lines = []
+    for m in measured:
+        latency = f"p95 {m.p95_s}s (table estimate {m.p95_s_estimate}s)" if m.p95_s is not None else "no answered calls"
+        lines.append(
+            f"Measured on your usage ledger, {m.model}: {latency}, {m.error_rate:.1%} errors over {m.calls} calls "
+            f"({m.since[:10]} to {m.until[:10]}); ranking uses these instead of the table."
+        )
     return lines
 
 

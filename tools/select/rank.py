@@ -2,8 +2,10 @@
 
 The weights are part of the contract (deterministic, documented): 0.45 quality, 0.35
 cost, 0.10 latency, 0.10 window headroom, minus 0.08 per tier above the one required
-(prefer the minimal capable model). Ties break on the reference, so the same inputs
-always give the same order.
+(prefer the minimal capable model), minus 0.5 x the error rate measured on the usage
+ledger (failing 16% of its attempts costs a model as much as one needless tier).
+Latency is the ledger's measured p95 where it has enough calls.
+Ties break on the reference, so the same inputs always give the same order.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .requirements import TIERS, Requirements
 
 WEIGHTS = {"quality": 0.45, "cost": 0.35, "latency": 0.10, "headroom": 0.10}
 OVERKILL_PENALTY = 0.08
+ERROR_PENALTY = 0.5
 
 
 def _cost_score(cost: float, cheapest: float, dearest: float) -> float:
@@ -37,6 +40,7 @@ def score(candidate: Candidate, req: Requirements, cheapest: float, dearest: flo
         + WEIGHTS["latency"] * latency
         + WEIGHTS["headroom"] * headroom
         - OVERKILL_PENALTY * max(over, 0)
+        - ERROR_PENALTY * candidate.error_rate
     )
     return round(total, 4)
 

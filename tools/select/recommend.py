@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 from ..catalog import Catalog, get_catalog
@@ -9,7 +11,8 @@ from ..cost import DAYS_PER_MONTH
 from ..errors import InvalidInput
 from .constraints import Candidate, price, required_tier, violations
 from .infer import infer_complexity, infer_kind
-from .quality import load_quality, quality_for
+from .measured import Measured, load_measured
+from .quality import QualityData, estimated_p95_s, load_quality, quality_for
 from .rank import rank
 from .requirements import TYPICAL_TOKENS, Requirements
 
@@ -24,10 +27,26 @@ class Choice(BaseModel):
     quality: float = Field(description="0-1, for this task kind")
     cost_per_request_usd: float
     cost_per_month_usd: float | None
-    p95_s_estimate: float
+    p95_s_estimate: float = Field(description="from the model's speed class (quality table)")
+    p95_s_measured: float | None = Field(None, description="from the usage ledger; used in ranking when set")
+    error_rate_measured: float | None = Field(None, description="retryable failures per attempt, usage ledger")
     context_window: int | None
     capabilities: list[str]
     score: float
+
+
+class MeasuredLatency(BaseModel):
+    """A model whose ledger figures replace the table's latency estimate in ranking."""
+
+    model: str
+    calls: int = Field(description="attempts sent in the window")
+    errors: int
+    error_rate: float
+    p50_s: float | None
+    p95_s: float | None
+    p95_s_estimate: float = Field(description="what the table would have said")
+    since: str
+    until: str
 
 
 class Rejected(BaseModel):
@@ -56,6 +75,10 @@ class Recommendation(BaseModel):
     route_snippet: str = ""
     monthly_cost_usd: float | None = None
     rejected: list[Rejected] = Field(default_factory=list)
+    measured: list[MeasuredLatency] = Field(
+        default_factory=list, description="models whose usage-ledger latency and error rate were used in ranking"
+    )
+    ledger: str | None = Field(None, description="the usage ledger read for measured figures")
     considered: int
     data_version: str
 
@@ -63,6 +86,7 @@ class Recommendation(BaseModel):
 def _choice(candidate: Candidate, req: Requirements, score: float) -> Choice:
     m = candidate.model
     per_month = candidate.cost_per_day * DAYS_PER_MONTH if candidate.cost_per_day is not None else None
+    measured = candidate.measured
     return Choice(
         model=m.ref,
         provider=m.provider,
@@ -71,7 +95,9 @@ def _choice(candidate: Candidate, req: Requirements, score: float) -> Choice:
         quality=quality_for(candidate.rating, m, req.kind or "chat"),
         cost_per_request_usd=candidate.cost_per_request,
         cost_per_month_usd=per_month,
-        p95_s_estimate=candidate.p95_s,
+        p95_s_estimate=estimated_p95_s(candidate.rating, req.output_tokens or 0),
+        p95_s_measured=measured.p95_s if measured else None,
+        error_rate_measured=measured.error_rate if measured else None,
         context_window=m.context_window,
         capabilities=list(m.capabilities),
         score=score,
@@ -116,10 +142,32 @@ def _chain(ranked: list[tuple[Candidate, float]], req: Requirements, local_pool:
     return (primary, primary_score), chain
 
 
-def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Recommendation:
+def _measured_notes(measured: dict[str, Measured], quality: QualityData, req: Requirements) -> list[MeasuredLatency]:
+    return [
+        MeasuredLatency(
+            model=ref,
+            calls=m.calls,
+            errors=m.errors,
+            error_rate=m.error_rate,
+            p50_s=m.p50_s,
+            p95_s=m.p95_s,
+            p95_s_estimate=estimated_p95_s(quality.ratings[ref], req.output_tokens or 0),
+            since=m.since,
+            until=m.until,
+        )
+        for ref, m in sorted(measured.items())
+        if ref in quality.ratings
+    ]
+
+
+def recommend(
+    requirements: Requirements, catalog: Catalog | None = None, ledger: str | Path | None = None
+) -> Recommendation:
+    """`ledger`: a usage ledger whose measured latency and error rates replace the table's estimates."""
     catalog = catalog or get_catalog()
     req = _validate(requirements, catalog)
     quality = load_quality(catalog)
+    measured = load_measured(ledger, catalog)
     eligible: list[Candidate] = []
     local_fallbacks: list[Candidate] = []
     rejected: list[Rejected] = []
@@ -129,7 +177,7 @@ def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Rec
             continue
         if model.free_trial_tier:
             continue
-        candidate = price(model, rating, req)
+        candidate = price(model, rating, req, measured.get(ref))
         reasons = violations(model, rating, candidate, req)
         if reasons:
             rejected.append(Rejected(model=ref, reasons=reasons))
@@ -150,6 +198,8 @@ def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Rec
         "tokens_assumed": requirements.input_tokens is None or requirements.output_tokens is None,
         "required_tier": required_tier(req),
         "rejected": rejected,
+        "measured": _measured_notes(measured, quality, req),
+        "ledger": str(ledger) if ledger is not None else None,
         "considered": len(quality.ratings),
         "data_version": f"{catalog.data_version}; quality {quality.version}",
     }
@@ -160,7 +210,7 @@ def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Rec
         ranked, req, [pair for pair in local_ranked if pair[0] is not ranked[0][0]]
     )
     cheapest = min(ranked, key=lambda pair: (pair[0].cost_per_request, pair[0].model.ref))
-    from .explain import justify, route_snippet, tradeoffs
+    from .explain import justify, measured_lines, route_snippet, tradeoffs
 
     choice = _choice(primary, req, primary_score)
     fallbacks = [_choice(c, req, s) for c, s in chain]
@@ -171,7 +221,10 @@ def recommend(requirements: Requirements, catalog: Catalog | None = None) -> Rec
         fallbacks=fallbacks,
         budget_option=budget,
         matrix=[_choice(c, req, s) for c, s in ranked[:8]],
-        justification=justify(req, choice, fallbacks, len(eligible), len(rejected)),
+        justification=[
+            *justify(req, choice, fallbacks, len(eligible), len(rejected)),
+            *measured_lines(base["measured"]),
+        ],
         tradeoffs=tradeoffs(choice, fallbacks, budget),
         route_snippet=route_snippet(req, choice, fallbacks),
         monthly_cost_usd=choice.cost_per_month_usd,

@@ -1,0 +1,46 @@
+"""`evaluate_models`: the one engine call behind `llmwright select --eval` and the MCP tool."""
+
+from __future__ import annotations
+
+import time
+
+from tools.catalog import get_catalog
+from tools.errors import InvalidInput
+from tools.gateway import Gateway
+
+from .cases import EvalCase
+from .report import EvalReport, build_report
+from .run import Progress, run_cases
+
+DEFAULT_TARGET = 0.9
+DEFAULT_CONCURRENCY = 8
+
+
+async def evaluate_models(
+    cases: list[EvalCase],
+    candidates: list[str],
+    gateway: Gateway,
+    *,
+    source: str = "inline",
+    target_accuracy: float = DEFAULT_TARGET,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    requests_per_day: float | None = None,
+    no_cache: bool = False,
+    progress: Progress | None = None,
+) -> EvalReport:
+    """Run every case on every candidate and rank them on accuracy and cost."""
+    if not 0 <= target_accuracy <= 1:
+        raise InvalidInput(f"target accuracy {target_accuracy:g} must be between 0 and 1 (e.g. 0.9 for 90%)")
+    if requests_per_day is not None and requests_per_day <= 0:
+        raise InvalidInput("requests per day must be positive")
+    started = time.monotonic()
+    runs = await run_cases(cases, candidates, gateway, concurrency=concurrency, no_cache=no_cache, progress=progress)
+    return build_report(
+        runs,
+        target_accuracy,
+        source=source,
+        concurrency=concurrency,
+        requests_per_day=requests_per_day,
+        elapsed_s=round(time.monotonic() - started, 3),
+        data_version=get_catalog().data_version,
+    )
