@@ -1,0 +1,76 @@
+"""`append_session_report` and the active-session resource: what `llmwright session append` does.
+
+The project is the client's first root (MCP `roots/list`), else `$CLAUDE_PROJECT_DIR`,
+else the project around the server's working directory (as for the CLI). Whatever the caller names stays inside that
+project's `.claude/sessions/`: the engine refuses `..`, absolute paths and symlinks out.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+import anyio
+from mcp.server.mcpserver import MCPServer, Resolve
+from mcp_types import ListRootsResult, ToolAnnotations
+from pydantic import Field
+
+from tools.sessions import AppendResult, SessionError, append_report, project_dir, show_session
+
+from .audit import _ask_roots, _root_paths
+from .guard import async_tool_errors
+
+APPEND = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+ACTIVE_SESSION_URI = "llmwright://session/active"
+
+# The project the client's roots named last: the resource has no request of its own to ask with.
+_last_project: list[Path] = []
+
+
+def _project(client_roots: ListRootsResult) -> Path:
+    roots = _root_paths(client_roots)
+    project = project_dir(roots[0]) if roots else project_dir()
+    _last_project[:] = [project]
+    return project
+
+
+@async_tool_errors
+async def append_session_report_tool(
+    client_roots: Annotated[ListRootsResult, Resolve(_ask_roots)],
+    agent: Annotated[str, Field(description="who wrote the report, e.g. llm-ml-engineer", min_length=1)],
+    report: Annotated[str, Field(description="the report in markdown; secrets are redacted before it is written")],
+    title: Annotated[str | None, Field(description="report title (default: the report's first heading)")] = None,
+    session: Annotated[
+        str | None,
+        Field(description="an active session's file name in .claude/sessions/active/ (default: the active session)"),
+    ] = None,
+) -> AppendResult:
+    """Append a report to the project's active session file (or, with none active, write a standalone report)."""
+    project = _project(client_roots)
+    append = functools.partial(append_report, project, agent, report, title=title, session=session)
+    return await anyio.to_thread.run_sync(append)  # the file lock may wait: not on the event loop
+
+
+def active_session_markdown() -> str:
+    """The active session file, or one line saying there is none and how to start one."""
+    project = _last_project[0] if _last_project else project_dir()
+    try:
+        return show_session(project).content
+    except SessionError as exc:
+        return f"{exc} (project: {project})\n"
+
+
+def register(server: MCPServer) -> None:
+    server.add_tool(
+        append_session_report_tool, name="append_session_report", title="Append a session report", annotations=APPEND
+    )
+    server.resource(
+        ACTIVE_SESSION_URI,
+        name="active-session",
+        description="The project's active session file (.claude/sessions/active/*.md) with every report so far",
+        mime_type="text/markdown",
+    )(active_session_markdown)
+
+
+__all__ = ["ACTIVE_SESSION_URI", "register"]
