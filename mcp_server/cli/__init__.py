@@ -24,12 +24,17 @@ from .audit import audit_command
 from .call import call_command
 from .estimate import estimate_command
 from .models import models_command
+from .prompts import prompts_command
+from .run import run_command
 from .select import select_command
 from .serve import serve_command
+from .session import session_command
 from .usage import usage_command
 
 COMMANDS: list[click.Command] = [models_command, estimate_command, select_command, serve_command, audit_command]
 COMMANDS += [call_command, usage_command]
+COMMANDS += [session_command]
+COMMANDS += [run_command, prompts_command]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
