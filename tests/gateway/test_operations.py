@@ -120,9 +120,7 @@ async def test_budgets_are_shared_by_processes_writing_one_ledger(fake, tmp_path
 
 async def test_ledger_rows_from_two_processes_are_whole_lines(fake, tmp_path):
     config = config_for(fake, tmp_path)
-    runs = [
-        subprocess.Popen([sys.executable, "-c", SPEND, config.model_dump_json(), "20"], cwd=ROOT) for _ in range(2)
-    ]
+    runs = [subprocess.Popen([sys.executable, "-c", SPEND, config.model_dump_json(), "20"], cwd=ROOT) for _ in range(2)]
     assert all(p.wait(timeout=90) == 0 for p in runs)
     rows = [json.loads(line) for line in (tmp_path / "usage.jsonl").read_text().splitlines()]
     assert sum(1 for r in rows if r["kind"] == "call" and r["outcome"] == "ok") == 40
@@ -131,7 +129,9 @@ async def test_ledger_rows_from_two_processes_are_whole_lines(fake, tmp_path):
 async def test_azure_preset_speaks_the_deployment_path_and_api_key_header(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-test-key-0000")
     config = config_for(
-        fake, tmp_path, providers={"azure": {"base_url": f"http://127.0.0.1:{fake.port}/az", "api_version": "2024-10-21"}}
+        fake,
+        tmp_path,
+        providers={"azure": {"base_url": f"http://127.0.0.1:{fake.port}/az", "api_version": "2024-10-21"}},
     )
     async with Gateway(config) as gateway:
         result = await gateway.complete("hi", "azure:my-gpt4o-deployment")
