@@ -237,6 +237,9 @@ def _evaluate(
         click.echo(eval_markdown(report))
     else:
         _print_eval(report)
+    if all(candidate.status == "failed" for candidate in report.candidates):
+        click.echo("error: no candidate answered a single case (see the errors above)", err=True)
+        sys.exit(1)
 
 
 async def _run_eval(config, cases, refs: list[str], **settings: Any) -> EvalReport:

@@ -289,6 +289,19 @@ def _write_cases(tmp_path: Path) -> Path:
     return path
 
 
+def test_cli_eval_exits_1_when_no_candidate_answers(fake, tmp_path) -> None:
+    config = str(config_file(fake, tmp_path))
+    cases = str(_write_cases(tmp_path))
+    keyless = {**KEYS, "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "GROQ_API_KEY": ""}
+    result = run_cli(
+        "select", "--eval", cases, "--candidates", CHEAP, "--config", config, "--format", "json", env=keyless
+    )
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)  # the report is still printed, with the reason per candidate
+    assert [c["status"] for c in report["candidates"]] == ["failed"]
+    assert "no candidate answered" in result.stderr
+
+
 def test_cli_eval_json_table_and_markdown(fake, tmp_path) -> None:
     _fake_answers(fake)
     config = str(config_file(fake, tmp_path))
