@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import unquote, urlparse
 
 import anyio
-from mcp.server.mcpserver import Context, ListRoots, MCPServer, Resolve
+from mcp.server.mcpserver import Context, MCPServer, Resolve
 from mcp_types import ListRootsResult
 from pydantic import Field
 
@@ -20,6 +19,7 @@ from tools.audit import AuditReport, AuditRequest, audit, rule_catalog
 from tools.errors import InvalidInput
 
 from .guard import READ_ONLY, async_tool_errors
+from .roots import ask_roots, root_paths
 
 ALLOWED_ROOTS: list[Path] = []
 
@@ -27,23 +27,6 @@ ALLOWED_ROOTS: list[Path] = []
 def allow_roots(roots: list[str]) -> None:
     """Directories `--allow-root` grants, in addition to the client's roots."""
     ALLOWED_ROOTS[:] = [Path(r).expanduser().resolve() for r in roots]
-
-
-def _ask_roots(ctx: Context) -> ListRoots | ListRootsResult:
-    """Ask the client for its roots (the framework sends `roots/list`) if it declared any."""
-    caps = ctx.client_capabilities
-    if caps is None or getattr(caps, "roots", None) is None:
-        return ListRootsResult(roots=[])
-    return ListRoots()
-
-
-def _root_paths(result: ListRootsResult) -> list[Path]:
-    paths = []
-    for root in result.roots:
-        parsed = urlparse(str(root.uri))
-        if parsed.scheme == "file":
-            paths.append(Path(unquote(parsed.path)).resolve())
-    return paths
 
 
 def _permitted(path: str, client_roots: list[Path]) -> Path:
@@ -65,7 +48,7 @@ def _permitted(path: str, client_roots: list[Path]) -> Path:
 @async_tool_errors
 async def audit_repo_tool(
     ctx: Context,
-    client_roots: Annotated[ListRootsResult, Resolve(_ask_roots)],
+    client_roots: Annotated[ListRootsResult, Resolve(ask_roots)],
     path: Annotated[
         str, Field(description="directory or file inside the client's roots (relative: to the first root)")
     ],
@@ -80,7 +63,7 @@ async def audit_repo_tool(
     ] = "info",
 ) -> AuditReport:
     """Audit Python code that calls LLMs for production readiness: findings with rule, location and fix; scores."""
-    target = _permitted(path, _root_paths(client_roots))
+    target = _permitted(path, root_paths(client_roots))
     request = AuditRequest(path=str(target), select=select, ignore=ignore, min_severity=min_severity)  # type: ignore[arg-type]
     done = anyio.Event()
     progress: list[tuple[int, int]] = []

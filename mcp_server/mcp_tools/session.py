@@ -18,8 +18,8 @@ from pydantic import Field
 
 from tools.sessions import AppendResult, SessionError, append_report, project_dir, show_session
 
-from .audit import _ask_roots, _root_paths
 from .guard import async_tool_errors
+from .roots import ask_roots, root_paths
 
 APPEND = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 ACTIVE_SESSION_URI = "llmwright://session/active"
@@ -29,7 +29,7 @@ _last_project: list[Path] = []
 
 
 def _project(client_roots: ListRootsResult) -> Path:
-    roots = _root_paths(client_roots)
+    roots = root_paths(client_roots)
     project = project_dir(roots[0]) if roots else project_dir()
     _last_project[:] = [project]
     return project
@@ -37,7 +37,7 @@ def _project(client_roots: ListRootsResult) -> Path:
 
 @async_tool_errors
 async def append_session_report_tool(
-    client_roots: Annotated[ListRootsResult, Resolve(_ask_roots)],
+    client_roots: Annotated[ListRootsResult, Resolve(ask_roots)],
     agent: Annotated[str, Field(description="who wrote the report, e.g. llm-ml-engineer", min_length=1)],
     report: Annotated[str, Field(description="the report in markdown; secrets are redacted before it is written")],
     title: Annotated[str | None, Field(description="report title (default: the report's first heading)")] = None,
