@@ -12,9 +12,14 @@ from tools import __version__
 from .mcp_tools import register_all
 
 INSTRUCTIONS = (
-    "llmwright answers questions about LLM models from an offline catalog: list_models for prices, "
-    "windows and capabilities; estimate_tokens for token counts (exact for OpenAI, marked estimates "
-    "elsewhere); estimate_cost for cost per call/day/month, context fit and cheaper alternatives."
+    "llmwright grounds LLM engineering decisions in data. Catalog and estimates (offline): list_models for "
+    "prices, windows and capabilities; estimate_tokens for token counts (exact for OpenAI, marked estimates "
+    "elsewhere); estimate_cost for cost per call/day/month, context fit and cheaper alternatives. Selection: "
+    "select_model (requirements in, primary + fallbacks + route out), compare_models (side-by-side matrix), "
+    "evaluate_models (run candidates on the user's own cases). Audit: audit_repo (production-readiness "
+    "findings inside the client's roots). Gateway: call_llm (fallback, retries, cache), provider_status, "
+    "usage_report. Prompts: run_prompt and list_prompt_templates (also served as MCP prompts). Sessions: "
+    "append_session_report writes a report to the project's active session."
 )
 
 
