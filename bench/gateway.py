@@ -20,12 +20,12 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from harness import drive, median_of  # noqa: E402
 
 from tests.support.fake_provider import FakeProvider  # noqa: E402
 from tools.config import Config  # noqa: E402
@@ -33,30 +33,6 @@ from tools.gateway import CallRequest, Gateway  # noqa: E402
 
 MODEL = "gpt-4o-mini"
 LEVELS = (1, 50, 200)
-
-
-async def drive(call: Callable[[int], Awaitable[object]], concurrency: int, total: int) -> dict[str, float]:
-    latencies: list[float] = []
-    counter = iter(range(total))
-
-    async def worker() -> None:
-        for i in counter:
-            started = time.perf_counter()
-            await call(i)
-            latencies.append(time.perf_counter() - started)
-
-    for i in range(min(concurrency, 20)):  # warm the connection pool
-        await call(-i - 1)
-    started, cpu = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    ordered = sorted(latencies)
-    return {
-        "rps": len(latencies) / elapsed,
-        "cpu_ms": cpu / len(latencies) * 1000,
-        "p50": statistics.median(ordered) * 1000,
-        "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000,
-    }
 
 
 def messages(i: int) -> list[dict[str, str]]:
@@ -119,10 +95,6 @@ def row(name: str, figures: dict[str, float]) -> str:
         f"  {name:<10} {figures['rps']:>9.1f} req/s   p50 {figures['p50']:>7.1f} ms   p99 {figures['p99']:>7.1f} ms"
         f"   client CPU {figures['cpu_ms']:.2f} ms/req"
     )
-
-
-def median_of(rounds: list[dict[str, float]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
 
 
 async def run(latency: float, requests: int, rounds: int) -> None:

@@ -20,12 +20,13 @@ import asyncio
 import os
 import statistics
 import sys
-import time
 import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from harness import drive  # noqa: E402
 
 from tests.prompts.support import valid_summary  # noqa: E402
 from tests.support.fake_provider import FakeProvider  # noqa: E402
@@ -44,28 +45,6 @@ def findings(i: int) -> dict[str, str]:
     return {"findings": f"Run {i}: p95 latency of checkout rose from 2.1 s to 4.3 s after the model switch."}
 
 
-async def drive(call, concurrency: int, total: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    latencies: list[float] = []
-    counter = iter(range(total))
-
-    async def worker() -> None:
-        for i in counter:
-            started = time.perf_counter()
-            await call(i)
-            latencies.append(time.perf_counter() - started)
-
-    for i in range(min(concurrency, 10)):  # warm the connection pool
-        await call(-i - 1)
-    started, cpu = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "cpu_ms": cpu / len(latencies) * 1000,  # the client's own CPU: steady even when the machine is busy
-    }
-
-
 async def measure(gateway: Gateway, concurrency: int, total: int) -> tuple[dict[str, float], dict[str, float]]:
     # The baseline's requests are rendered before the clock starts: what a hand-written call costs.
     prepared = {i: build_request(TEMPLATE, render(TEMPLATE, findings(i))) for i in range(-10, total)}
@@ -78,7 +57,8 @@ async def measure(gateway: Gateway, concurrency: int, total: int) -> tuple[dict[
         assert result.ok, result.reason
         return result
 
-    return await drive(bare_prepared, concurrency, total), await drive(library, concurrency, total)
+    bare = await drive(bare_prepared, concurrency, total, warmup=10)  # `prepared` holds ids -10 … -1 for warm-up
+    return bare, await drive(library, concurrency, total, warmup=10)
 
 
 def row(name: str, f: dict[str, float]) -> str:
