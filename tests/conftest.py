@@ -1,11 +1,13 @@
-"""Shared fixtures: a fixed pricing moment and a catalog built at it."""
+"""Shared fixtures: a fixed pricing moment, a catalog built at it, and a fake provider server."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
+from tests.support.fake_provider import FakeProvider
 from tools.catalog import Catalog, catalog_at
 
 # genai-prices holds price changes dated in the future: price at a fixed moment.
@@ -21,3 +23,10 @@ def catalog() -> Catalog:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the user's refreshed model table."""
     monkeypatch.setenv("LLMWRIGHT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeProvider]:
+    """A loopback server speaking the providers' wire formats, one per test."""
+    with FakeProvider() as server:
+        yield server

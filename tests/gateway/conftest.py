@@ -1,13 +1,13 @@
-"""A fake provider server per test, and a gateway configuration pointing at it."""
+"""Gateway configurations pointing at the per-test fake provider server (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
 from tools.config import Config
 
@@ -15,19 +15,9 @@ CANARY = "sk-canary-0123456789abcdefghijklmnop"
 KEYS = {"OPENAI_API_KEY": CANARY, "ANTHROPIC_API_KEY": "ant-test-key-000000", "GROQ_API_KEY": "gsk-test-key-000000"}
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeProvider]:
-    with FakeProvider() as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def _keys_and_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in KEYS.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("LLMWRIGHT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LLMWRIGHT_ENABLED", raising=False)
-    monkeypatch.delenv("LLMWRIGHT_CONFIG", raising=False)
+    isolate(monkeypatch, tmp_path, KEYS)
 
 
 def config_for(fake: FakeProvider, tmp_path: Path, **overrides: Any) -> Config:

@@ -1,4 +1,4 @@
-"""A fake provider per test and gateway configurations that point at it.
+"""Gateway configurations that point at the per-test fake provider (tests/conftest.py).
 
 Providers keep their real names (openai, anthropic, groq) so the catalog prices every
 answer; only their base URLs move to the loopback fake: openai → /p1, anthropic → /p2,
@@ -7,12 +7,12 @@ groq → /p4, mistral → /p5.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
 from tools.config import Config
 
@@ -25,19 +25,9 @@ KEYS = {
 CLOSED_PORT_URL = "http://127.0.0.1:9/v1"  # discard port: nothing listens, connections are refused
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeProvider]:
-    with FakeProvider() as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def _keys_and_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in KEYS.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("LLMWRIGHT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LLMWRIGHT_ENABLED", raising=False)
-    monkeypatch.delenv("LLMWRIGHT_CONFIG", raising=False)
+    isolate(monkeypatch, tmp_path, KEYS)
 
 
 def provider_tables(fake: FakeProvider) -> dict[str, dict[str, Any]]:
