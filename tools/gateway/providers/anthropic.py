@@ -14,7 +14,7 @@ from typing import Any
 
 import anthropic
 
-from ..errors import ContentRefused, LLMError, ProviderUnavailable, Timeout
+from ..errors import ContentRefused, LLMError, Overloaded
 from ..models import CallRequest, Reply, Usage
 from .base import Provider, http_client
 
@@ -88,20 +88,12 @@ class AnthropicProvider(Provider):
         yield Reply(text="".join(parts), usage=usage, finish_reason=finish)
 
     def _map(self, exc: Exception) -> LLMError:
-        if isinstance(exc, LLMError):
-            return exc
-        if isinstance(exc, anthropic.APIStatusError):
-            return self.status_error(exc.status_code, exc.body, exc.response.headers, exc.message)
-        if isinstance(exc, anthropic.APITimeoutError):
-            return Timeout("request timed out", provider=self.name)
-        if isinstance(exc, anthropic.APIConnectionError):
-            cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
-            return ProviderUnavailable(f"connection failed ({cause})", provider=self.name)
+        mapped = self.sdk_error(exc, anthropic)
+        if mapped is not None:
+            return mapped
         if isinstance(exc, anthropic.APIError) and "overloaded" in str(exc).lower():
-            from ..errors import Overloaded
-
             return Overloaded("overloaded (stream error event)", provider=self.name)
-        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
+        return self.malformed(exc)
 
 
 def _usage(raw: Any) -> Usage:

@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tools.config import Config, ProviderConfig
 from tools.errors import InvalidInput
 
-from ..errors import LLMError, NotConfigured, error_for_status, parse_retry_after
+from ..errors import LLMError, NotConfigured, ProviderUnavailable, Timeout, error_for_status, parse_retry_after
 from ..models import CallRequest, Reply
 from ..redact import register_key_env, scrub_secrets
 
@@ -147,6 +148,23 @@ class Provider(ABC):
         """An HTTP error response mapped onto the hierarchy, its message scrubbed of secrets."""
         message = _message_of(body) or fallback
         return error_for_status(status, self.scrub(message), self.name, parse_retry_after(headers))
+
+    def sdk_error(self, exc: Exception, sdk: ModuleType) -> LLMError | None:
+        """The hierarchy's error for an exception of the `openai` or `anthropic` SDK (both share
+        the same error classes); None when `exc` is none of them, for the caller to decide."""
+        if isinstance(exc, LLMError):
+            return exc
+        if isinstance(exc, sdk.APIStatusError):
+            return self.status_error(exc.status_code, exc.body, exc.response.headers, exc.message)
+        if isinstance(exc, sdk.APITimeoutError):
+            return Timeout("request timed out", provider=self.name)
+        if isinstance(exc, sdk.APIConnectionError):
+            cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
+            return ProviderUnavailable(f"connection failed ({cause})", provider=self.name)
+        return None
+
+    def malformed(self, exc: Exception) -> LLMError:
+        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
 
     def scrub(self, text: str) -> str:
         return scrub_secrets(text, [self.settings.api_key_env] if self.settings.api_key_env else [])

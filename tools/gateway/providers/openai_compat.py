@@ -13,7 +13,7 @@ from typing import Any
 
 import openai
 
-from ..errors import LLMError, ProviderUnavailable, Timeout
+from ..errors import LLMError
 from ..models import CallRequest, Reply, Usage
 from .base import Provider, http_client
 
@@ -82,16 +82,7 @@ class OpenAICompatProvider(Provider):
         yield Reply(text="".join(parts), usage=usage, finish_reason=finish)
 
     def _map(self, exc: Exception) -> LLMError:
-        if isinstance(exc, LLMError):
-            return exc
-        if isinstance(exc, openai.APIStatusError):
-            return self.status_error(exc.status_code, exc.body, exc.response.headers, exc.message)
-        if isinstance(exc, openai.APITimeoutError):
-            return Timeout("request timed out", provider=self.name)
-        if isinstance(exc, openai.APIConnectionError):
-            cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
-            return ProviderUnavailable(f"connection failed ({cause})", provider=self.name)
-        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
+        return self.sdk_error(exc, openai) or self.malformed(exc)
 
 
 class AzureOpenAIProvider(OpenAICompatProvider):
