@@ -16,20 +16,14 @@ import anthropic
 
 from ..errors import ContentRefused, LLMError, Overloaded
 from ..models import CallRequest, Reply, Usage
-from .base import Provider, http_client
+from .base import Provider
 
 DEFAULT_MAX_TOKENS = 4096
 
 
 class AnthropicProvider(Provider):
     def _new_client(self) -> anthropic.AsyncAnthropic:
-        return anthropic.AsyncAnthropic(
-            api_key=self.settings.require_key(),
-            base_url=self.settings.base_url,
-            timeout=self.settings.options.timeout_s,
-            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-            http_client=http_client(self.settings),
-        )
+        return anthropic.AsyncAnthropic(base_url=self.settings.base_url, **self.sdk_options())
 
     def _params(self, model: str, request: CallRequest) -> dict[str, Any]:
         params: dict[str, Any] = {

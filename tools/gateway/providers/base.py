@@ -119,6 +119,15 @@ class Provider(ABC):
         """The wire's SDK or HTTP client; built on first use so configuring a gateway costs nothing."""
         raise NotImplementedError
 
+    def sdk_options(self) -> dict[str, Any]:
+        """What each official SDK client gets: the key, our timeout and pool, and none of its own retries."""
+        return {
+            "api_key": self.settings.require_key(),
+            "timeout": self.settings.options.timeout_s,
+            "max_retries": 0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
+            "http_client": http_client(self.settings),
+        }
+
     def _client(self) -> Any:
         if self._pooled is None:
             self._pooled = self._new_client()

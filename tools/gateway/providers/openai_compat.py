@@ -15,18 +15,12 @@ import openai
 
 from ..errors import LLMError
 from ..models import CallRequest, Reply, Usage
-from .base import Provider, http_client
+from .base import Provider
 
 
 class OpenAICompatProvider(Provider):
     def _new_client(self) -> openai.AsyncOpenAI:
-        return openai.AsyncOpenAI(
-            api_key=self.settings.require_key(),
-            base_url=self.settings.base_url,
-            timeout=self.settings.options.timeout_s,
-            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-            http_client=http_client(self.settings),
-        )
+        return openai.AsyncOpenAI(base_url=self.settings.base_url, **self.sdk_options())
 
     def _params(self, model: str, request: CallRequest) -> dict[str, Any]:
         messages = [m for m in request.messages if m["role"] != "system"]
@@ -90,12 +84,9 @@ class AzureOpenAIProvider(OpenAICompatProvider):
 
     def _new_client(self) -> openai.AsyncOpenAI:
         return openai.AsyncAzureOpenAI(
-            api_key=self.settings.require_key(),
             azure_endpoint=self.settings.base_url or None,
             api_version=self.settings.options.api_version or "2024-10-21",
-            timeout=self.settings.options.timeout_s,
-            max_retries=0,  # llmwright: ignore[LLM102] - the gateway counts its own retries
-            http_client=http_client(self.settings),
+            **self.sdk_options(),
         )
 
 
