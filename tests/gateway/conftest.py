@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +41,23 @@ def config_for(fake: FakeProvider, tmp_path: Path, **overrides: Any) -> Config:
     return Config.model_validate(data)
 
 
-def config_toml(fake: FakeProvider, tmp_path: Path, extra: str = "") -> Path:
-    """The same configuration as a file, for CLI and MCP tests."""
+def config_toml(
+    fake: FakeProvider, tmp_path: Path, extra: str = "", providers: dict[str, dict[str, Any]] | None = None
+) -> Path:
+    """The same configuration as a file, for CLI and MCP tests (`providers`: other [providers.*] tables)."""
+    if providers is None:
+        providers = {
+            "openai": {"base_url": fake.url("p1"), "timeout_s": 5},
+            "anthropic": {"base_url": fake.url("p2", "anthropic"), "timeout_s": 5},
+        }
+    lines = []
+    for name, table in providers.items():
+        lines.append(f"[providers.{name}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
     path = tmp_path / "llmwright.toml"
     path.write_text(
-        f"""
-[providers.openai]
-base_url = "{fake.url("p1")}"
-timeout_s = 5
-[providers.anthropic]
-base_url = "{fake.url("p2", "anthropic")}"
-timeout_s = 5
+        "\n".join(lines)
+        + f"""
 [cache]
 backend = "sqlite"
 url = "{tmp_path / "cache.sqlite3"}"

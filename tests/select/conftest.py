@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.gateway.conftest import config_toml
 from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
 from tools.config import Config
@@ -55,22 +56,4 @@ def gateway_config(fake: FakeProvider, tmp_path: Path, cache: str = "off", **pro
 
 def config_file(fake: FakeProvider, tmp_path: Path, extra: str = "") -> Path:
     """The same as an llmwright.toml, with the sqlite cache, for CLI and MCP tests."""
-    lines = []
-    for name, table in provider_tables(fake).items():
-        lines.append(f"[providers.{name}]")
-        lines += [f"{key} = {value!r}".replace("'", '"') for key, value in table.items()]
-    path = tmp_path / "llmwright.toml"
-    path.write_text(
-        "\n".join(lines)
-        + f"""
-[cache]
-backend = "sqlite"
-url = "{tmp_path / "cache.sqlite3"}"
-[gateway]
-ledger_path = "{tmp_path / "usage.jsonl"}"
-backoff_base_s = 0.01
-{extra}
-""",
-        encoding="utf-8",
-    )
-    return path
+    return config_toml(fake, tmp_path, extra, providers=provider_tables(fake))

@@ -15,6 +15,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from tools import __version__
+
 from .models import Attempt, CallRequest, CallResult
 
 try:  # optional: `pip install llmwright[otel]` or any app that already uses OpenTelemetry
@@ -43,8 +45,6 @@ def emit(
     """Record one finished call. `started` and attempt start times are `time.monotonic()` values."""
     if not enabled():
         return
-    from tools import __version__
-
     tracer = trace.get_tracer("llmwright.gateway", __version__)
     now_ns, now = time.time_ns(), time.monotonic()
 
