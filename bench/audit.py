@@ -36,7 +36,7 @@ def _run(command: list[str]) -> tuple[float, int, int]:
 
 
 def bench_llmwright(path: str, jobs: int, out: Path) -> dict:
-    command = [sys.executable, "-m", "mcp_server", "audit", path, "--format", "json", "--output", str(out)]
+    command = [sys.executable, "-m", "llmwright.server", "audit", path, "--format", "json", "--output", str(out)]
     command += ["--fail-on", "never", "--no-progress", "--jobs", str(jobs)]
     seconds, peak_mb, code = _run(command)
     if code != 0:

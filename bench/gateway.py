@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from harness import drive, median_of  # noqa: E402
 
+from llmwright.config import Config  # noqa: E402
+from llmwright.gateway import CallRequest, Gateway  # noqa: E402
 from tests.support.fake_provider import FakeProvider  # noqa: E402
-from tools.config import Config  # noqa: E402
-from tools.gateway import CallRequest, Gateway  # noqa: E402
 
 MODEL = "gpt-4o-mini"
 LEVELS = (1, 50, 200)

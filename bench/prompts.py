@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from harness import drive  # noqa: E402
 
+from llmwright.config import Config  # noqa: E402
+from llmwright.gateway import Gateway  # noqa: E402
+from llmwright.prompts import load_library, render, run_prompt  # noqa: E402
+from llmwright.prompts.output import check_output  # noqa: E402
+from llmwright.prompts.run import build_request  # noqa: E402
 from tests.prompts.support import valid_summary  # noqa: E402
 from tests.support.fake_provider import FakeProvider  # noqa: E402
-from tools.config import Config  # noqa: E402
-from tools.gateway import Gateway  # noqa: E402
-from tools.prompts import load_library, render, run_prompt  # noqa: E402
-from tools.prompts.output import check_output  # noqa: E402
-from tools.prompts.run import build_request  # noqa: E402
 
 MODEL = "openai:gpt-4o-mini"
 LEVELS = (1, 20)

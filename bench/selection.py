@@ -30,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from llmwright.catalog import get_catalog  # noqa: E402
+from llmwright.config import Config  # noqa: E402
+from llmwright.gateway import Gateway  # noqa: E402
+from llmwright.select import Requirements, recommend  # noqa: E402
+from llmwright.select import measured as measured_module  # noqa: E402
+from llmwright.select.evaluate import evaluate_models, inline_cases  # noqa: E402
 from tests.support.fake_provider import FakeProvider  # noqa: E402
-from tools.catalog import get_catalog  # noqa: E402
-from tools.config import Config  # noqa: E402
-from tools.gateway import Gateway  # noqa: E402
-from tools.select import Requirements, recommend  # noqa: E402
-from tools.select import measured as measured_module  # noqa: E402
-from tools.select.evaluate import evaluate_models, inline_cases  # noqa: E402
 
 REQUIREMENTS = Requirements(
     task="classify support tickets into 12 categories",

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.sessions import append_report, show_session, start_session
+from llmwright.sessions import append_report, show_session, start_session
 
 REPORT = "# Cost review\n\n" + "\n".join(
     f"- model {i}: $0.{i:02d}/call at 10k calls/day; a leaked sk-canary-0123456789abcdefghij{i:02d}" for i in range(20)

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.catalog import get_catalog  # noqa: E402
-from tools.estimate import EstimateRequest, estimate  # noqa: E402
-from tools.tokens.count import count_text  # noqa: E402
-from tools.tokens.encodings import get_encoding  # noqa: E402
+from llmwright.catalog import get_catalog  # noqa: E402
+from llmwright.estimate import EstimateRequest, estimate  # noqa: E402
+from llmwright.tokens.count import count_text  # noqa: E402
+from llmwright.tokens.encodings import get_encoding  # noqa: E402
 
 
 def corpus(megabytes: float) -> str:
@@ -87,7 +87,7 @@ async def bench_mcp(calls: int) -> None:
         start = time.perf_counter()
         estimate(request)
         direct.append(time.perf_counter() - start)
-    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "serve"], cwd=str(ROOT))
+    params = StdioServerParameters(command=sys.executable, args=["-m", "llmwright.server", "serve"], cwd=str(ROOT))
     started = time.perf_counter()
     async with Client(params, read_timeout_seconds=120) as client:
         ready = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""`python -m mcp_server` is the `llmwright` command."""
+"""`python -m llmwright.server` is the `llmwright` command."""
 
 from .cli import main
 

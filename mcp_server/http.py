@@ -20,7 +20,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 TOKEN_VARIABLE = "LLMWRIGHT_MCP_TOKEN"
 logger = logging.getLogger("llmwright.http")

@@ -7,7 +7,7 @@ import sys
 
 from mcp.server.mcpserver import MCPServer
 
-from tools import __version__
+from llmwright import __version__
 
 from .mcp_tools import register_all
 

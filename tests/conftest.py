@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from llmwright.catalog import Catalog, catalog_at
 from tests.support.fake_provider import FakeProvider
-from tools.catalog import Catalog, catalog_at
 
 # genai-prices holds price changes dated in the future: price at a fixed moment.
 PRICED_AT = datetime(2026, 11, 1, tzinfo=UTC)

@@ -21,9 +21,9 @@ import tempfile
 from pathlib import Path
 
 try:
-    from tools.audit import AuditReport, AuditRequest, Finding, audit, rules_by_id
-    from tools.audit.settings import AuditSettings, load_settings
-    from tools.errors import LLMWrightError
+    from llmwright.audit import AuditReport, AuditRequest, Finding, audit, rules_by_id
+    from llmwright.audit.settings import AuditSettings, load_settings
+    from llmwright.errors import LLMWrightError
 except ImportError as missing:  # this Python lacks llmwright's dependencies: say so in one line
     sys.exit(f"llmwright audit-on-edit: {missing}; start the llmwright MCP server once or set LLMWRIGHT_PYTHON")
 

@@ -2,12 +2,13 @@
 # The llmwright plugin launcher: `.mcp.json`, the plugin hooks and the other scripts run
 # the llmwright CLI through it, with the arguments given (e.g. `llmwright.sh serve`).
 #
-# The only prerequisite is Python >= 3.11 with pip (or uv). When such a Python already has
-# llmwright's dependencies, the plugin folder runs in place with it. Otherwise llmwright is
-# installed once into a private venv under
+# The only prerequisite is Python >= 3.11 with pip (or uv). When such a Python already has this
+# folder installed in editable mode (`pip install -e .`, a developer's checkout), it runs in place.
+# Otherwise llmwright is installed once into a private venv under
 #   ${CLAUDE_PLUGIN_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/llmwright}/venv
 # (uv when it is on PATH, else python -m venv + pip) and reinstalled when llmwright's
-# version, its dependencies or the interpreter change. The code always comes from the plugin folder.
+# version, its dependencies, the folder or the interpreter change. Python runs with -P (`python -P -m
+# llmwright.server`): the current directory is never on its path, so no user package can shadow llmwright.
 # stdout belongs to the command (MCP speaks over it): everything the launcher says goes
 # to stderr. LLMWRIGHT_PYTHON=/path/to/python is tried first; LLMWRIGHT_NO_INSTALL=1 never
 # installs (exit 3 instead: for air-gapped machines and offline tests).
@@ -36,15 +37,19 @@ recent_pythons() {
     done
 }
 
-# Exit 0 when PYTHON (with the plugin folder on its path) has every dependency pyproject.toml names.
-has_dependencies() {
-    PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" "$1" - "$ROOT/pyproject.toml" >/dev/null 2>&1 <<'PY'
+# Exit 0 when PYTHON imports llmwright from this plugin folder (an editable install of this
+# checkout: `pip install -e .`) and has every dependency pyproject.toml names. `-P` keeps the
+# current directory off the path, so a user's own `tools/` or `llmwright/` cannot answer.
+runs_in_place() {
+    "$1" -P - "$ROOT" >/dev/null 2>&1 <<'PY'
 import importlib.metadata as metadata
 import re
 import sys
 import tomllib
+from pathlib import Path
 
-with open(sys.argv[1], "rb") as handle:
+root = Path(sys.argv[1])
+with open(root / "pyproject.toml", "rb") as handle:
     requirements = tomllib.load(handle)["project"]["dependencies"]
 try:
     from packaging.requirements import Requirement
@@ -55,8 +60,9 @@ for requirement in requirements:
     version = metadata.version(name)  # raises when the distribution is missing
     if Requirement is not None and not Requirement(requirement).specifier.contains(version, prereleases=True):
         sys.exit(1)
-import mcp_server
-import tools
+import llmwright
+
+sys.exit(Path(llmwright.__file__).resolve().parent != (root / "tools").resolve())
 PY
 }
 
@@ -68,17 +74,17 @@ venv_python() {
     fi
 }
 
-# What the venv was built from: llmwright's version, its dependencies and the interpreter.
+# What the venv was built from: this folder, llmwright's version, its dependencies and the interpreter.
 install_stamp() {
-    "$1" - "$ROOT/pyproject.toml" <<'PY'
+    "$1" -P - "$ROOT" <<'PY'
 import hashlib
 import json
 import sys
 import tomllib
 
-with open(sys.argv[1], "rb") as handle:
+with open(sys.argv[1] + "/pyproject.toml", "rb") as handle:
     project = tomllib.load(handle)["project"]
-wanted = json.dumps([project.get("version"), project.get("dependencies", [])])
+wanted = json.dumps([sys.argv[1], project.get("version"), project.get("dependencies", [])])
 print(hashlib.sha256(wanted.encode()).hexdigest(), sys.version.split()[0])
 PY
 }
@@ -130,8 +136,8 @@ while IFS= read -r candidate; do
     candidates+=("$candidate")
 done < <(recent_pythons)
 for candidate in ${candidates[@]+"${candidates[@]}"}; do
-    if has_dependencies "$candidate"; then # that Python already has what llmwright needs: run in place
-        PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" exec "$candidate" -m mcp_server "$@"
+    if runs_in_place "$candidate"; then # that Python has this checkout installed (editable): use it
+        exec "$candidate" -P -m llmwright.server "$@"
     fi
 done
 PYTHON="${candidates[0]:-}"
@@ -150,4 +156,4 @@ if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" || ! -x "$(venv_python)" 
     fi
     release_lock
 fi
-PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" exec "$(venv_python)" -m mcp_server "$@"
+exec "$(venv_python)" -P -m llmwright.server "$@"

@@ -16,8 +16,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from tools import __version__
-from tools.errors import InvalidInput, LLMWrightError
+from llmwright import __version__
+from llmwright.errors import InvalidInput, LLMWrightError
 
 from ..errors import describe_validation
 from .audit import audit_command

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from tools.audit import AuditRequest, audit, fails, rules_by_id
-from tools.audit.formats import FORMATS, render
-from tools.audit.model import SEVERITIES
-from tools.errors import InvalidInput
+from llmwright.audit import AuditRequest, audit, fails, rules_by_id
+from llmwright.audit.formats import FORMATS, render
+from llmwright.audit.model import SEVERITIES
+from llmwright.errors import InvalidInput
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

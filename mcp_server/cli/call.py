@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from tools.config import load_config
-from tools.errors import InvalidInput
-from tools.gateway import CallRequest, CallResult, Gateway, LLMError
+from llmwright.config import load_config
+from llmwright.errors import InvalidInput
+from llmwright.gateway import CallRequest, CallResult, Gateway, LLMError
 
 from .options import config_option, text_format_option
 

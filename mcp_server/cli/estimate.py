@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from tools.errors import InvalidInput
-from tools.estimate import EstimateRequest, estimate
-from tools.tokens.files import read_json_file, read_text_file
+from llmwright.errors import InvalidInput
+from llmwright.estimate import EstimateRequest, estimate
+from llmwright.tokens.files import read_json_file, read_text_file
 
 from .options import format_option
 from .render import console, estimate_tables, print_json

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tools.prompts import describe, load_library, load_prompt_settings, render
+from llmwright.prompts import describe, load_library, load_prompt_settings, render
 
 from .options import config_option, format_option
 from .render import console

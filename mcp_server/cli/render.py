@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from tools.catalog import ModelInfo
-from tools.estimate import EstimateReport
+from llmwright.catalog import ModelInfo
+from llmwright.estimate import EstimateReport
 
 
 def console() -> Console:

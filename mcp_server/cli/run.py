@@ -17,10 +17,10 @@ from typing import Any
 
 import click
 
-from tools.config import load_config
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
-from tools.prompts import (
+from llmwright.config import load_config
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
+from llmwright.prompts import (
     PipelineResult,
     PromptLibrary,
     PromptRunResult,

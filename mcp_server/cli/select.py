@@ -14,12 +14,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tools.catalog import parse_capability
-from tools.config import load_config
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
-from tools.select import TASK_KINDS, Recommendation, Requirements, recommend
-from tools.select.evaluate import (
+from llmwright.catalog import parse_capability
+from llmwright.config import load_config
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
+from llmwright.select import TASK_KINDS, Recommendation, Requirements, recommend
+from llmwright.select.evaluate import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TARGET,
     CandidateScore,
@@ -28,8 +28,8 @@ from tools.select.evaluate import (
     evaluate_models,
     load_cases,
 )
-from tools.select.measured import configured_ledger
-from tools.select.recommend import Choice
+from llmwright.select.measured import configured_ledger
+from llmwright.select.recommend import Choice
 
 from .options import config_option
 from .render import console, print_json, usd

@@ -1,6 +1,6 @@
 """`llmwright session start|append|show|close|list` and the SubagentStop hook.
 
-Thin over `tools.sessions`: the project is `--project DIR`, else `$CLAUDE_PROJECT_DIR`
+Thin over `llmwright.sessions`: the project is `--project DIR`, else `$CLAUDE_PROJECT_DIR`
 (Claude Code sets it for hooks and tools), else the nearest folder up from the current
 one holding `.claude/sessions/` or `.git`, else the current directory.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from tools.errors import InvalidInput
-from tools.sessions import (
+from llmwright.errors import InvalidInput
+from llmwright.sessions import (
     SessionFile,
     append_report,
     close_session,
@@ -23,7 +23,7 @@ from tools.sessions import (
     show_session,
     start_session,
 )
-from tools.sessions.fileformat import parse_iso, readable
+from llmwright.sessions.fileformat import parse_iso, readable
 
 from .render import print_json
 

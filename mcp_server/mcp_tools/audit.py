@@ -15,8 +15,8 @@ from mcp.server.mcpserver import Context, MCPServer, Resolve
 from mcp_types import ListRootsResult
 from pydantic import Field
 
-from tools.audit import AuditReport, AuditRequest, audit, rule_catalog
-from tools.errors import InvalidInput
+from llmwright.audit import AuditReport, AuditRequest, audit, rule_catalog
+from llmwright.errors import InvalidInput
 
 from .guard import READ_ONLY, async_tool_errors
 from .roots import ask_roots, root_paths

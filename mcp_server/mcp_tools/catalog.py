@@ -8,9 +8,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import Field
 
-from tools.catalog import get_catalog, parse_capability
-from tools.catalog.listing import ModelList, list_models
-from tools.errors import InvalidInput
+from llmwright.catalog import get_catalog, parse_capability
+from llmwright.catalog.listing import ModelList, list_models
+from llmwright.errors import InvalidInput
 
 from .guard import READ_ONLY, tool_errors
 

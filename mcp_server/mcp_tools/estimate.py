@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 
-from tools.estimate import MAX_MODELS, EstimateReport, EstimateRequest, estimate
-from tools.tokens.count import TokenCount
+from llmwright.estimate import MAX_MODELS, EstimateReport, EstimateRequest, estimate
+from llmwright.tokens.count import TokenCount
 
 from .guard import READ_ONLY, tool_errors
 

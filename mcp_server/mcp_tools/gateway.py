@@ -12,10 +12,10 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
-from tools.errors import InvalidInput
-from tools.gateway import CallRequest, CallResult, Gateway
-from tools.gateway.status import ProviderStatus
-from tools.gateway.usage import UsageSummary, summarise
+from llmwright.errors import InvalidInput
+from llmwright.gateway import CallRequest, CallResult, Gateway
+from llmwright.gateway.status import ProviderStatus
+from llmwright.gateway.usage import UsageSummary, summarise
 
 from .guard import READ_ONLY, async_tool_errors, tool_errors
 

@@ -12,7 +12,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import ValidationError
 
-from tools.errors import LLMWrightError
+from llmwright.errors import LLMWrightError
 
 from ..errors import describe_validation
 

@@ -26,8 +26,8 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import Field
 
-from tools.errors import InvalidInput, LLMWrightError
-from tools.prompts import (
+from llmwright.errors import InvalidInput, LLMWrightError
+from llmwright.prompts import (
     PromptLibrary,
     PromptRunResult,
     PromptTemplate,

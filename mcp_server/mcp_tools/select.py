@@ -16,12 +16,12 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from tools.config import load_config
-from tools.select import Recommendation, Requirements, recommend
-from tools.select.compare import Comparison, compare
-from tools.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
-from tools.select.measured import configured_ledger
-from tools.select.requirements import TaskKind
+from llmwright.config import load_config
+from llmwright.select import Recommendation, Requirements, recommend
+from llmwright.select.compare import Comparison, compare
+from llmwright.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
+from llmwright.select.measured import configured_ledger
+from llmwright.select.requirements import TaskKind
 
 from .gateway import gateway
 from .guard import READ_ONLY, async_tool_errors, tool_errors

@@ -16,7 +16,7 @@ from mcp.server.mcpserver import MCPServer, Resolve
 from mcp_types import ListRootsResult, ToolAnnotations
 from pydantic import Field
 
-from tools.sessions import AppendResult, SessionError, append_report, project_dir, show_session
+from llmwright.sessions import AppendResult, SessionError, append_report, project_dir, show_session
 
 from .guard import async_tool_errors
 from .roots import ask_roots, root_paths

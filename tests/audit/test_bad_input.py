@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mcp_server.cli import cli
-from tools.audit import AuditRequest, audit
-from tools.errors import InvalidInput
+from llmwright.audit import AuditRequest, audit
+from llmwright.errors import InvalidInput
+from llmwright.server.cli import cli
 
 GOOD = "from openai import OpenAI\nclient = OpenAI()\n"
 
@@ -84,7 +84,7 @@ def test_empty_repo_and_missing_path(tmp_path: Path) -> None:
 
 
 def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tools.audit import engine
+    from llmwright.audit import engine
 
     for i in range(12):
         (tmp_path / f"m{i}.py").write_text(GOOD if i % 2 else "def f(:\n")

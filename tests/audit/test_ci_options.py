@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mcp_server.cli import cli
-from tools.audit import AuditRequest, audit, rules_by_id
+from llmwright.audit import AuditRequest, audit, rules_by_id
+from llmwright.server.cli import cli
 
 CODE = """from openai import OpenAI
 

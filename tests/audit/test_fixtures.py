@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.audit import AuditRequest, audit, rules_by_id
+from llmwright.audit import AuditRequest, audit, rules_by_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARK = re.compile(r"#\s*(expect|ok):\s*(LLM\d{3})")

@@ -8,7 +8,7 @@ from pathlib import Path
 from mcp import Client
 from mcp_types import ListRootsResult, Root
 
-from mcp_server.server import build_server
+from llmwright.server.server import build_server
 
 SAMPLE = Path(__file__).parent / "sample_project"
 

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from mcp_server.cli import cli
+from llmwright.audit import AuditRequest, audit
+from llmwright.server.cli import cli
 from tests.support.cli import run_cli
-from tools.audit import AuditRequest, audit
 
 SAMPLE = Path(__file__).parent / "sample_project"
 SCHEMA = Path(__file__).parent / "sarif-schema-2.1.0.json"

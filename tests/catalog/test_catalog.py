@@ -8,9 +8,9 @@ from importlib import resources
 import pytest
 from genai_prices import Usage, calc_price
 
+from llmwright.catalog import parse_capability
+from llmwright.errors import InvalidInput, UnknownModel
 from tests.conftest import PRICED_AT
-from tools.catalog import parse_capability
-from tools.errors import InvalidInput, UnknownModel
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_unknown_provider_filter_is_an_error(catalog) -> None:
 
 
 def test_every_curated_row_has_source_and_checked_date() -> None:
-    text = resources.files("tools.catalog").joinpath("data").joinpath("curated.toml").read_text()
+    text = resources.files("llmwright.catalog").joinpath("data").joinpath("curated.toml").read_text()
     rows = tomllib.loads(text)["models"]
     assert rows
     for row in rows:

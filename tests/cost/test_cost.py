@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from llmwright.catalog import ModelInfo, Prices
+from llmwright.cost import Workload, cheaper_alternatives, estimate_cost
+from llmwright.errors import PriceUnknown
 from tests.conftest import PRICED_AT
-from tools.catalog import ModelInfo, Prices
-from tools.cost import Workload, cheaper_alternatives, estimate_cost
-from tools.errors import PriceUnknown
 
 
 def cost(catalog, ref: str, **workload):

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from tools.catalog import get_catalog
-from tools.cost import Workload, estimate_cost
-from tools.cost.rates import token_rates
+from llmwright.catalog import get_catalog
+from llmwright.cost import Workload, estimate_cost
+from llmwright.cost.rates import token_rates
 
 
 def _full(model, i: int, o: int, cr: int, cw: int) -> float:

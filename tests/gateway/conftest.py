@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from llmwright.config import Config
 from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
-from tools.config import Config
 
 CANARY = "sk-canary-0123456789abcdefghijklmnop"
 KEYS = {"OPENAI_API_KEY": CANARY, "ANTHROPIC_API_KEY": "ant-test-key-000000", "GROQ_API_KEY": "gsk-test-key-000000"}

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from tools.gateway import CallRequest, Gateway
-from tools.gateway.cache import MemoryCache, SqliteCache
-from tools.gateway.redact import Redactor
-from tools.gateway.usage import summarise
+from llmwright.gateway import CallRequest, Gateway
+from llmwright.gateway.cache import MemoryCache, SqliteCache
+from llmwright.gateway.redact import Redactor
+from llmwright.gateway.usage import summarise
 
 from .conftest import config_for
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.config import load_config
-from tools.errors import ConfigError
+from llmwright.config import load_config
+from llmwright.errors import ConfigError
 
 
 def test_llmwright_toml_and_pyproject(tmp_path, monkeypatch):

@@ -8,12 +8,12 @@ import logging
 import pytest
 from mcp import Client
 
-from mcp_server.mcp_tools import gateway as gateway_tools
-from mcp_server.server import build_server
+from llmwright.config import load_config
+from llmwright.gateway import Gateway, LLMError
+from llmwright.server.mcp_tools import gateway as gateway_tools
+from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
-from tools.config import load_config
-from tools.gateway import Gateway, LLMError
 
 from .conftest import CANARY, KEYS, config_toml
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
+from llmwright.gateway import CallRequest, Gateway, LLMError
 from tests.support.fake_provider import FakeProvider, Fault
-from tools.gateway import CallRequest, Gateway, LLMError
 
 from .conftest import config_for
 

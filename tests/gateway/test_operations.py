@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
+from llmwright.gateway import BudgetExceeded, CallRequest, Gateway
 from tests.support.cli import ROOT
 from tests.support.fake_provider import Fault
-from tools.gateway import BudgetExceeded, CallRequest, Gateway
 
 from .conftest import CANARY, config_for
 
@@ -79,8 +79,8 @@ async def test_a_failed_call_span_carries_the_error(fake, tmp_path, spans):
 SPEND = textwrap.dedent(
     """
     import asyncio, sys
-    from tools.config import Config
-    from tools.gateway import CallRequest, Gateway
+    from llmwright.config import Config
+    from llmwright.gateway import CallRequest, Gateway
 
     async def main():
         config = Config.model_validate_json(sys.argv[1])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.fake_provider import Fault
-from tools.gateway import (
+from llmwright.gateway import (
     AuthFailed,
     BadRequest,
     CallRequest,
@@ -15,7 +14,8 @@ from tools.gateway import (
     ProviderUnavailable,
     RateLimited,
 )
-from tools.gateway.providers import build_provider
+from llmwright.gateway.providers import build_provider
+from tests.support.fake_provider import Fault
 
 from .conftest import config_for
 

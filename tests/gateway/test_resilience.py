@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.support.fake_provider import Fault
-from tools.gateway import (
+from llmwright.gateway import (
     AllProvidersFailed,
     BadRequest,
     BudgetExceeded,
@@ -16,6 +15,7 @@ from tools.gateway import (
     Gateway,
     StreamInterrupted,
 )
+from tests.support.fake_provider import Fault
 
 from .conftest import config_for
 
@@ -195,7 +195,7 @@ async def test_stream_falls_back_before_the_first_token(fake, tmp_path):
 
 
 async def test_disabled_flag_returns_a_typed_result(fake, tmp_path, monkeypatch):
-    from tools.config import load_config
+    from llmwright.config import load_config
 
     monkeypatch.setenv("LLMWRIGHT_ENABLED", "0")
     monkeypatch.chdir(tmp_path)

@@ -10,7 +10,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from mcp_server.server import build_server
+from llmwright.server.server import build_server
 from tests.support.cli import ROOT, llmwright_command
 
 TOOLS = {"list_models", "estimate_tokens", "estimate_cost"}
@@ -88,5 +88,7 @@ async def test_tools_over_stdio(tmp_path) -> None:
 def test_python_dash_m_entry_point() -> None:
     import subprocess
 
-    result = subprocess.run([sys.executable, "-m", "mcp_server", "--version"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "llmwright.server", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0 and "llmwright" in result.stdout

@@ -48,7 +48,7 @@ def server_listing() -> dict[str, list[str]]:
     """tools/list, prompts/list and resources/list of the server, through the real `mcp` client in memory."""
     from mcp import Client
 
-    from mcp_server.server import build_server
+    from llmwright.server.server import build_server
 
     async def ask() -> dict[str, list[str]]:
         async with Client(build_server()) as client:
@@ -80,13 +80,17 @@ for line in tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]:
     version = importlib.metadata.version(name)
     if Requirement is not None and not Requirement(line).specifier.contains(version, prereleases=True):
         sys.exit(f"{name} {version} does not satisfy {line}")
-"""  # the launcher's own test for running in place (.claude/scripts/llmwright.sh, has_dependencies)
+import llmwright
+from pathlib import Path
+if Path(llmwright.__file__).resolve().parent != Path(sys.argv[1]).resolve().parent / "tools":
+    sys.exit(f"llmwright is imported from {llmwright.__file__}, not this checkout (pip install -e .)")
+"""  # the launcher's own test for running in place (.claude/scripts/llmwright.sh, runs_in_place)
 
 
 @functools.cache
 def _in_place_problem(python: str) -> str | None:
     result = subprocess.run(
-        [python, "-c", IN_PLACE_CHECK, str(ROOT / "pyproject.toml")], capture_output=True, text=True, timeout=60
+        [python, "-P", "-c", IN_PLACE_CHECK, str(ROOT / "pyproject.toml")], capture_output=True, text=True, timeout=60
     )
     return None if result.returncode == 0 else (result.stderr.strip().splitlines() or ["unusable"])[-1]
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from mcp_server.cli import cli
+from llmwright.server.cli import cli
 from tests.gateway.conftest import KEYS, config_toml
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault

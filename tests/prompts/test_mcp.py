@@ -6,11 +6,11 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from mcp_server.mcp_tools import gateway as gateway_tools
-from mcp_server.mcp_tools import prompts as prompt_tools
-from mcp_server.server import build_server
+from llmwright.prompts import load_library
+from llmwright.server.mcp_tools import gateway as gateway_tools
+from llmwright.server.mcp_tools import prompts as prompt_tools
+from llmwright.server.server import build_server
 from tests.gateway.conftest import config_toml
-from tools.prompts import load_library
 
 from .support import SequencedAnswers, valid_summary
 

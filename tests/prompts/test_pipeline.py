@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
+from llmwright.prompts import load_library, load_pipeline, run_pipeline
 from tests.gateway.conftest import config_for
 from tests.support.fake_provider import Fault
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
-from tools.prompts import load_library, load_pipeline, run_pipeline
 
 from .support import SequencedAnswers, valid_bottleneck, valid_insights, valid_summary
 

@@ -7,12 +7,12 @@ import socket
 
 import pytest
 
+from llmwright.config import load_config
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
+from llmwright.prompts import PromptRunResult, PromptSettings, load_library, run_prompt, stream_prompt
 from tests.gateway.conftest import config_for
 from tests.support.fake_provider import Fault
-from tools.config import load_config
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
-from tools.prompts import PromptRunResult, PromptSettings, load_library, run_prompt, stream_prompt
 
 from .support import SequencedAnswers, valid_summary
 

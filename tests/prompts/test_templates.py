@@ -7,9 +7,9 @@ import json
 import pytest
 from jsonschema.validators import validator_for
 
-from tools.errors import InvalidInput
-from tools.prompts import TemplateError, load_library, parse_template, render
-from tools.prompts.library import CHECKOUT_ROOT
+from llmwright.errors import InvalidInput
+from llmwright.prompts import TemplateError, load_library, parse_template, render
+from llmwright.prompts.library import CHECKOUT_ROOT
 
 BUILT_IN = {
     "troubleshooting-assistant",
@@ -192,22 +192,3 @@ def test_the_sandbox_refuses_python_internals(tmp_path):
     template = load_library([tmp_path]).get("sneaky")
     with pytest.raises(InvalidInput, match="cannot render"):
         render(template, {"x": "a string"})
-
-
-def test_an_installed_wheel_finds_the_templates_where_pyproject_packs_them(tmp_path, monkeypatch):
-    """The wheel's force-include target is the directory the loader falls back to outside a checkout."""
-    import shutil
-    import tomllib
-
-    from tools.prompts import library as library_module
-
-    hatch = tomllib.loads((CHECKOUT_ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]
-    target = hatch["force-include"]["prompts"]
-    assert CHECKOUT_ROOT / target == library_module.PACKAGED
-    site_packages = tmp_path / "site-packages"
-    shutil.copytree(CHECKOUT_ROOT / "prompts", site_packages / target)
-    monkeypatch.setattr(library_module, "CHECKOUT_ROOT", site_packages)  # no pyproject.toml there
-    monkeypatch.setattr(library_module, "PACKAGED", site_packages / target)
-    installed = load_library()
-    assert installed.dirs == [site_packages / target]
-    assert set(installed.names()) == BUILT_IN and "metrics-to-briefing" in installed.pipelines

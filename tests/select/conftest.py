@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from llmwright.config import Config
 from tests.gateway.conftest import config_toml
 from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
-from tools.config import Config
 
 KEYS = {
     "OPENAI_API_KEY": "sk-test-0000",

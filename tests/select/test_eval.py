@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from mcp_server.mcp_tools import gateway as gateway_tools
-from mcp_server.server import build_server
+from llmwright.catalog import get_catalog
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
+from llmwright.select.evaluate import evaluate_models, inline_cases, load_cases
+from llmwright.select.evaluate.checks import normalise_label
+from llmwright.select.evaluate.run import GIVE_UP_AFTER
+from llmwright.server.mcp_tools import gateway as gateway_tools
+from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
-from tools.catalog import get_catalog
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
-from tools.select.evaluate import evaluate_models, inline_cases, load_cases
-from tools.select.evaluate.checks import normalise_label
-from tools.select.evaluate.run import GIVE_UP_AFTER
 
 from .conftest import CLOSED_PORT_URL, KEYS, config_file, gateway_config
 

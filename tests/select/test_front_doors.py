@@ -7,7 +7,7 @@ import tomllib
 
 from mcp import Client
 
-from mcp_server.server import build_server
+from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 
 DONE_WHEN = [

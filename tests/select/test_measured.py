@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from llmwright.gateway import AllProvidersFailed, Gateway
+from llmwright.select import Requirements, recommend
+from llmwright.select.compare import compare
+from llmwright.select.measured import MIN_CALLS, WINDOW_DAYS, configured_ledger, load_measured
+from llmwright.select.quality import estimated_p95_s, load_quality
+from llmwright.select.rank import ERROR_PENALTY, WEIGHTS
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
-from tools.gateway import AllProvidersFailed, Gateway
-from tools.select import Requirements, recommend
-from tools.select.compare import compare
-from tools.select.measured import MIN_CALLS, WINDOW_DAYS, configured_ledger, load_measured
-from tools.select.quality import estimated_p95_s, load_quality
-from tools.select.rank import ERROR_PENALTY, WEIGHTS
 
 from .conftest import gateway_config
 

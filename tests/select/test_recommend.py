@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.errors import InvalidInput
-from tools.select import Requirements, recommend
+from llmwright.errors import InvalidInput
+from llmwright.select import Requirements, recommend
 
 
 def chosen(result):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mcp_server.cli import cli
-from tools.sessions import show_session, start_session
+from llmwright.server.cli import cli
+from llmwright.sessions import show_session, start_session
 
 from .conftest import ANTHROPIC_SHAPED, CANARY, run_in
 

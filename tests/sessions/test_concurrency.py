@@ -6,7 +6,7 @@ import multiprocessing
 import re
 from pathlib import Path
 
-from tools.sessions import append_report, show_session, start_session
+from llmwright.sessions import append_report, show_session, start_session
 
 WORKERS = 50
 LINES = 150  # ~15 KB a report: large enough that unlocked writes would tear

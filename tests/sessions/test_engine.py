@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.errors import InvalidInput
-from tools.sessions import (
+from llmwright.errors import InvalidInput
+from llmwright.sessions import (
     OutsideSessions,
     SessionError,
     append_report,

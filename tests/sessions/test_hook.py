@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.sessions import append_report, handle_subagent_stop, list_sessions, llmwright_agent, start_session
+from llmwright.sessions import append_report, handle_subagent_stop, list_sessions, llmwright_agent, start_session
 
 
 def payload(

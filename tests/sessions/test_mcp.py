@@ -11,9 +11,9 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp_types import ListRootsResult, Root
 
-from mcp_server.mcp_tools import session as session_tools
-from mcp_server.server import build_server
-from tools.sessions import show_session, start_session
+from llmwright.server.mcp_tools import session as session_tools
+from llmwright.server.server import build_server
+from llmwright.sessions import show_session, start_session
 
 from .conftest import ANTHROPIC_SHAPED, CANARY
 from .test_scripts import LAUNCHER, clean_env, require_in_place

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from llmwright import __version__
+from llmwright.sessions import show_session, start_session
 from tests.support.cli import ROOT
-from tools import __version__
-from tools.sessions import show_session, start_session
 
 SCRIPTS = ROOT / ".claude" / "scripts"
 LAUNCHER, UPDATE, HOOK = SCRIPTS / "llmwright.sh", SCRIPTS / "update-active-session.sh", SCRIPTS / "subagent-stop.sh"

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def llmwright_command() -> list[str]:
     script = shutil.which("llmwright")
-    return [script] if script else [sys.executable, "-m", "mcp_server"]
+    return [script] if script else [sys.executable, "-m", "llmwright.server"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120):

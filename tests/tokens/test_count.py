@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tools.errors import InvalidInput
-from tools.tokens.count import count_conversation, count_text
-from tools.tokens.encodings import get_encoding
-from tools.tokens.messages import parse_conversation
+from llmwright.errors import InvalidInput
+from llmwright.tokens.count import count_conversation, count_text
+from llmwright.tokens.encodings import get_encoding
+from llmwright.tokens.messages import parse_conversation
 
 # The example from OpenAI's cookbook "How to count tokens with tiktoken".
 COOKBOOK_MESSAGES = [

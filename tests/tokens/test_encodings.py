@@ -11,7 +11,7 @@ import sys
 import pytest
 from tiktoken_ext import openai_public
 
-from tools.tokens.encodings import EXPECTED_SHA256, encoding_bytes, get_encoding
+from llmwright.tokens.encodings import EXPECTED_SHA256, encoding_bytes, get_encoding
 
 
 def _published_hashes() -> dict[str, str]:
@@ -48,7 +48,7 @@ def test_counts_with_the_network_unreachable(tmp_path) -> None:
         "def refuse(*a, **k):\n    raise OSError('network is unplugged')\n"
         "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
         "socket.getaddrinfo = refuse\n"
-        "from tools.estimate import EstimateRequest, estimate\n"
+        "from llmwright.estimate import EstimateRequest, estimate\n"
         "r = estimate(EstimateRequest(models=['openai:gpt-4o', 'anthropic:claude-sonnet-4-5'], text='Hello world'))\n"
         "print(r.results[0].tokens.tokens, r.results[0].tokens.method, r.results[1].tokens.method,\n"
         "      r.results[0].cost.per_call_usd > 0)\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tools.errors import InvalidInput
-from tools.tokens.count import count_conversation
-from tools.tokens.fit import check_fit, truncate
-from tools.tokens.messages import parse_conversation
+from llmwright.errors import InvalidInput
+from llmwright.tokens.count import count_conversation
+from llmwright.tokens.fit import check_fit, truncate
+from llmwright.tokens.messages import parse_conversation
 
 
 def test_fit_reports_headroom(catalog) -> None:

@@ -63,8 +63,8 @@ def module_facts(mod: ModuleModel) -> ProjectFacts:
         if call.provider:
             facts.providers.add(call.provider)
     facts.has_breaker = mod.imported(*BREAKER_MODULES)
-    facts.reads_usage = mod.imported(*OBSERVABILITY_MODULES) or mod.imported("tools.gateway", "llmwright")
-    facts.has_fallback = mod.imported("tools.gateway", "llmwright", "pydantic_ai.models.fallback")
+    facts.reads_usage = mod.imported(*OBSERVABILITY_MODULES) or mod.imported("llmwright.gateway", "llmwright")
+    facts.has_fallback = mod.imported("llmwright.gateway", "llmwright", "pydantic_ai.models.fallback")
     for node in ast.walk(mod.tree):
         if isinstance(node, ast.Attribute):
             if node.attr in USAGE_ATTRS:

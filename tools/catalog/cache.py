@@ -28,7 +28,7 @@ def _key(extra: str) -> str:
     from .refresh import override_file
 
     digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{datetime.now(tz=UTC).date()}".encode())
-    data = resources.files("tools.catalog").joinpath("data")
+    data = resources.files("llmwright.catalog").joinpath("data")
     for name in ("curated.toml", "providers.toml", "litellm_models.json"):
         digest.update(data.joinpath(name).read_bytes())
     override = override_file()

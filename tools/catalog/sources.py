@@ -43,7 +43,7 @@ class CuratedData:
 
 
 def _data_text(name: str) -> str:
-    return resources.files("tools.catalog").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("llmwright.catalog").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 @cache

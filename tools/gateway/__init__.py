@@ -1,6 +1,6 @@
 """The provider gateway: one call, many providers, with fallback.
 
-from tools.gateway import Gateway
+from llmwright.gateway import Gateway
 
 async with Gateway() as gateway:
     result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])

@@ -18,8 +18,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
-from tools.config import CacheConfig
-from tools.paths import cache_dir
+from llmwright.config import CacheConfig
+from llmwright.paths import cache_dir
 
 from .models import CallRequest
 

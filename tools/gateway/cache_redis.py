@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.errors import ConfigError
+from llmwright.errors import ConfigError
 
 
 class RedisCache:

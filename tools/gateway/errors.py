@@ -4,7 +4,7 @@
 overload, outages, timeouts): the gateway retries it and then moves down the fallback
 chain. `TerminalError` means "this request will fail again": the chain stops at once,
 except for `ContextTooLong`, which moves on to a link whose window fits. Every class
-derives from `tools.errors.LLMWrightError`, so the CLI shows it as one line.
+derives from `llmwright.errors.LLMWrightError`, so the CLI shows it as one line.
 
 Messages never hold an API key: providers build them through `redact.scrub_secrets`.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tools.errors import LLMWrightError
+from llmwright.errors import LLMWrightError
 
 if TYPE_CHECKING:
     from .models import Attempt

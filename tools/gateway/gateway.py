@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tools.config import Config, load_config
-from tools.errors import InvalidInput
+from llmwright.config import Config, load_config
+from llmwright.errors import InvalidInput
 
 from . import budget, telemetry
 from .breaker import Breaker

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.paths import data_dir
+from llmwright.paths import data_dir
 
 from .models import Attempt, CallResult
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from tools.config import Config
+from llmwright.config import Config
 
 from .usage import percentile
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.catalog import ModelInfo, get_catalog, split_ref
-from tools.config import Config, ProviderConfig
-from tools.cost import Workload, estimate_cost
-from tools.cost.rates import token_rates
-from tools.errors import LLMWrightError
+from llmwright.catalog import ModelInfo, get_catalog, split_ref
+from llmwright.config import Config, ProviderConfig
+from llmwright.cost import Workload, estimate_cost
+from llmwright.cost.rates import token_rates
+from llmwright.errors import LLMWrightError
 
 from .models import CallRequest, Usage
 
@@ -40,8 +40,8 @@ def estimate_input_tokens(request: CallRequest, info: ModelInfo | None) -> int:
     """Prompt tokens before sending (tiktoken where exact, calibrated estimates elsewhere)."""
     if info is not None:
         try:
-            from tools.tokens.count import count_conversation
-            from tools.tokens.messages import parse_conversation
+            from llmwright.tokens.count import count_conversation
+            from llmwright.tokens.messages import parse_conversation
 
             payload = {"system": request.system, "messages": request.messages} if request.system else request.messages
             return count_conversation(parse_conversation(payload), info).tokens

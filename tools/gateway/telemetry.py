@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from tools import __version__
+from llmwright import __version__
 
 from .models import Attempt, CallRequest, CallResult
 

@@ -1,6 +1,6 @@
 """The prompt library: templates in `prompts/` (markdown + frontmatter), rendered strictly and run.
 
-from tools.prompts import load_library, run_prompt
+from llmwright.prompts import load_library, run_prompt
 
 async with Gateway() as gateway:
     result = await run_prompt(gateway, "executive-summary", {"findings": text}, model="openai:gpt-4o-mini")

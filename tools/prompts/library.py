@@ -4,7 +4,7 @@ Search order (the first file with a name wins, so a user can override a built-in
 1. directories given by the caller (`--prompts-dir`), then `LLMWRIGHT_PROMPTS_DIR`
    (several separated by the OS path separator), then `dirs` under `[prompts]` in the config;
 2. `prompts/` of the source checkout this package runs from;
-3. `tools/prompts/bundled/`, the copy a wheel carries (pyproject's hatch `force-include`).
+3. `llmwright/prompts/bundled/`, the copy a wheel carries (`prompts/` mapped by pyproject's package-dir).
 
 Templates are `*.md` files other than README.md directly in a directory; pipelines are
 `*.yaml`/`*.yml` files in its `pipelines/` subdirectory.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 from .template import PromptTemplate, TemplateError, load_template
 

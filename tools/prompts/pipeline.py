@@ -42,8 +42,8 @@ import yaml
 from jinja2 import TemplateError, UndefinedError, meta, nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tools.errors import InvalidInput
-from tools.gateway import Gateway, Usage
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway, Usage
 
 from .library import PromptLibrary
 from .render import check_arguments, environment

@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 from .template import PromptTemplate
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.gateway import Attempt, Usage
+from llmwright.gateway import Attempt, Usage
 
 Status = Literal["ok", "invalid_output", "disabled", "unavailable"]
 

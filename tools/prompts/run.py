@@ -17,8 +17,8 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from tools.errors import InvalidInput
-from tools.gateway import CallRequest, CallResult, Gateway, LLMError, Usage
+from llmwright.errors import InvalidInput
+from llmwright.gateway import CallRequest, CallResult, Gateway, LLMError, Usage
 
 from .library import PromptLibrary, load_library
 from .output import check_output, correction_message

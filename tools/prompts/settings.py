@@ -8,7 +8,7 @@ fallback = ["anthropic:claude-haiku-4-5"]
 dirs = ["team-prompts"]                # searched before the built-in templates (relative to the file)
 ```
 
-The file is found the way `tools.config.load_config` finds it (`--config`, then
+The file is found the way `llmwright.config.load_config` finds it (`--config`, then
 `LLMWRIGHT_CONFIG`, then ./llmwright.toml, then pyproject.toml), so one file configures both.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tools.config import CONFIG_FILE
-from tools.errors import ConfigError, InvalidInput
+from llmwright.config import CONFIG_FILE
+from llmwright.errors import ConfigError, InvalidInput
 
 
 class PromptSettings(BaseModel):

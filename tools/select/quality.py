@@ -47,7 +47,7 @@ class QualityData:
 @cache
 def _raw() -> dict:
     try:
-        text = resources.files("tools.select").joinpath("data").joinpath("quality.toml").read_text(encoding="utf-8")
+        text = resources.files("llmwright.select").joinpath("data").joinpath("quality.toml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LLMWrightError("the model quality table (tools/select/data/quality.toml) is missing; reinstall") from None
     return tomllib.loads(text)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 from .fileformat import digest, iso, neutralise_markers, normalise, one_line, report_block, slugify, title_of, utc_now
 from .fileformat import markers as parse_markers

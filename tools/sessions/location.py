@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 SESSIONS_SUBDIR = Path(".claude") / "sessions"
 AREAS = ("active", "archive", "reports")

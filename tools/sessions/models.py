@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tools.errors import LLMWrightError
+from llmwright.errors import LLMWrightError
 
 
 class SessionError(LLMWrightError):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 
-from tools.gateway.providers.base import load_presets
-from tools.gateway.redact import scrub_secrets
+from llmwright.gateway.providers.base import load_presets
+from llmwright.gateway.redact import scrub_secrets
 
 # Variables named like credentials, besides every provider preset's key variable.
 _SECRET_NAME = re.compile(r"(?:^|_)(?:API_KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|SECRET|TOKEN|PASSWORD)$")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 from .fileformat import closed_footer, markers, one_line, session_header, slugify, utc_now
 from .location import OutsideSessions, SessionsDir

@@ -33,7 +33,7 @@ class EncodingFileCorrupt(LLMWrightError):
 
 
 def encoding_bytes(name: str) -> bytes:
-    return resources.files("tools.tokens").joinpath("encodings").joinpath(f"{name}.tiktoken").read_bytes()
+    return resources.files("llmwright.tokens").joinpath("encodings").joinpath(f"{name}.tiktoken").read_bytes()
 
 
 def _ranks(name: str) -> dict[bytes, int]:

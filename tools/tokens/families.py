@@ -33,7 +33,7 @@ class Family:
 
 @cache
 def load_families() -> tuple[Family, ...]:
-    text = resources.files("tools.tokens").joinpath("calibration.toml").read_text(encoding="utf-8")
+    text = resources.files("llmwright.tokens").joinpath("calibration.toml").read_text(encoding="utf-8")
     return tuple(Family(**row) for row in tomllib.loads(text)["families"])
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from tools.config import Config
+from llmwright.config import Config
 
 from .base import Provider, ProviderSettings, canonical_provider, load_presets, settings_for
 

@@ -2,7 +2,7 @@
 
 A provider is a connection preset (base URL, key variable: `presets.toml`, overridable in
 `[providers.NAME]`) plus a wire protocol (`kind`). Wire modules translate `CallRequest`
-to their format and map their SDK's exceptions onto `tools.gateway.errors`.
+to their format and map their SDK's exceptions onto `llmwright.gateway.errors`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tools.config import Config, ProviderConfig
-from tools.errors import InvalidInput
+from llmwright.config import Config, ProviderConfig
+from llmwright.errors import InvalidInput
 
 from ..errors import LLMError, NotConfigured, ProviderUnavailable, Timeout, error_for_status, parse_retry_after
 from ..models import CallRequest, Reply

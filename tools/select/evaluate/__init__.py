@@ -1,6 +1,6 @@
 """Settle the choice on your own data: run eval cases on candidate models through the gateway.
 
-Kept out of `tools.select`'s imports: the gateway pulls in the provider SDKs, and
+Kept out of `llmwright.select`'s imports: the gateway pulls in the provider SDKs, and
 `recommend()` must stay fast for callers that never evaluate.
 """
 

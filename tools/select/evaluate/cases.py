@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tools.errors import InvalidInput
-from tools.gateway import CallRequest
+from llmwright.errors import InvalidInput
+from llmwright.gateway import CallRequest
 
 from .checks import CHECK_EXTRAS, CHECKS, Check
 

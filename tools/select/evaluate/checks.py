@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from jsonschema import SchemaError, validators
 
-from tools.errors import InvalidInput
+from llmwright.errors import InvalidInput
 
 
 @dataclass(frozen=True)

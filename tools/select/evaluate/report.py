@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.cost import DAYS_PER_MONTH
+from llmwright.cost import DAYS_PER_MONTH
 
 from .run import CandidateRun, Outcome
 

@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import product
 
-from tools.errors import InvalidInput
-from tools.gateway import CallResult, Gateway
-from tools.gateway.redact import scrub_secrets
-from tools.gateway.targets import cost_of
+from llmwright.errors import InvalidInput
+from llmwright.gateway import CallResult, Gateway
+from llmwright.gateway.redact import scrub_secrets
+from llmwright.gateway.targets import cost_of
 
 from .cases import EvalCase
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from tools.catalog import get_catalog
-from tools.errors import InvalidInput
-from tools.gateway import Gateway
+from llmwright.catalog import get_catalog
+from llmwright.errors import InvalidInput
+from llmwright.gateway import Gateway
 
 from .cases import EvalCase
 from .report import EvalReport, build_report
