@@ -84,7 +84,7 @@ def test_the_wheel_holds_one_top_level_package_with_its_data(wheel):
         "llmwright/tokens/encodings/o200k_base.tiktoken",
         "llmwright/tokens/encodings/cl100k_base.tiktoken",
         "llmwright/catalog/data/curated.toml",
-        "llmwright/catalog/data/providers.toml",
+        "llmwright/providers.toml",
         "llmwright/select/data/quality.toml",
         "llmwright/prompts/bundled/executive-summary.md",
         "llmwright/prompts/bundled/pipelines/metrics-to-briefing.yaml",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from llmwright.gateway.usage import summarise
+from llmwright.usage import summarise
 
 from .options import format_option
 from .render import console, print_json, usd

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from llmwright.errors import InvalidInput
 from llmwright.gateway import CallRequest, CallResult, Gateway
 from llmwright.gateway.status import ProviderStatus
-from llmwright.gateway.usage import UsageSummary, summarise
+from llmwright.usage import UsageSummary, summarise
 
 from .guard import READ_ONLY, async_tool_errors, tool_errors
 

@@ -15,7 +15,8 @@ import httpx
 
 from ..errors import LLMWrightError
 from ..paths import data_dir
-from .sources import LITELLM_FILE, load_litellm, load_providers, trim_litellm
+from ..providers import provider_rows
+from .sources import LITELLM_FILE, load_litellm, trim_litellm
 
 LITELLM_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 TIMEOUT_S = 20.0
@@ -35,7 +36,7 @@ def refresh_litellm(url: str = LITELLM_URL) -> str:
             f"could not refresh the model table from {url} ({type(exc).__name__}); the shipped data stays in use"
         ) from None
     meta = {"litellm_version": "main", "extracted": datetime.now(tz=UTC).date().isoformat(), "license": "MIT"}
-    trimmed = trim_litellm(raw, load_providers(), meta)
+    trimmed = trim_litellm(raw, provider_rows(), meta)
     target = override_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

@@ -6,6 +6,8 @@ async with Gateway() as gateway:
     result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
 """
 
+from llmwright.usage import Usage
+
 from .errors import (
     AllProvidersFailed,
     AuthFailed,
@@ -25,7 +27,7 @@ from .errors import (
     Timeout,
 )
 from .gateway import Gateway
-from .models import Attempt, CallRequest, CallResult, Usage
+from .models import Attempt, CallRequest, CallResult
 
 __all__ = [
     "AllProvidersFailed",

@@ -6,7 +6,7 @@ chain. `TerminalError` means "this request will fail again": the chain stops at 
 except for `ContextTooLong`, which moves on to a link whose window fits. Every class
 derives from `llmwright.errors.LLMWrightError`, so the CLI shows it as one line.
 
-Messages never hold an API key: providers build them through `redact.scrub_secrets`.
+Messages never hold an API key: providers build them through `llmwright.secrets.scrub_secrets`.
 """
 
 from __future__ import annotations

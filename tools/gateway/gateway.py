@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmwright.config import Config, load_config
+from llmwright.cost import cost_of_usage
 from llmwright.errors import InvalidInput
 
 from . import budget, telemetry
@@ -39,7 +40,7 @@ from .providers import build_provider, canonical_provider
 from .redact import Redactor
 from .retry import RetryPolicy
 from .status import ProviderStatus, provider_status
-from .targets import Target, cost_of, estimate_input_tokens, lookup, output_estimate
+from .targets import Target, estimate_input_tokens, lookup, output_estimate
 
 logger = logging.getLogger("llmwright.gateway")
 _DEFAULT: Any = object()
@@ -148,9 +149,9 @@ class Gateway:
         if not caps or self.ledger is None:
             return tokens, []
         output = output_estimate(request, target.info)
-        from .models import Usage
+        from llmwright.usage import Usage
 
-        usd = cost_of(target.info, Usage(input_tokens=tokens, output_tokens=output))
+        usd = cost_of_usage(target.info, Usage(input_tokens=tokens, output_tokens=output))
         try:
             return tokens, budget.check(self.ledger, caps, tokens + output, usd, self.config.gateway.budget_warn_at)
         except BudgetExceeded as exc:
@@ -263,7 +264,7 @@ class Gateway:
             provider=target.provider,
             model=target.model,
             usage=reply.usage,
-            cost_usd=cost_of(target.info, reply.usage),
+            cost_usd=cost_of_usage(target.info, reply.usage),
             latency_ms=round((time.monotonic() - started) * 1000, 1),
             attempts=attempts,
             link=index,

@@ -14,8 +14,10 @@ from typing import Any
 
 import anthropic
 
+from llmwright.usage import Usage
+
 from ..errors import ContentRefused, LLMError, Overloaded
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 DEFAULT_MAX_TOKENS = 4096

@@ -11,8 +11,10 @@ from typing import Any
 
 import httpx
 
+from llmwright.usage import Usage
+
 from ..errors import LLMError, ProviderUnavailable, Timeout
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 

@@ -13,8 +13,10 @@ from typing import Any
 
 import openai
 
+from llmwright.usage import Usage
+
 from ..errors import LLMError
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 
