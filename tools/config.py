@@ -103,7 +103,7 @@ def load_config(path: str | Path | None = None, cwd: str | Path | None = None) -
         config = Config.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid configuration in {source}: {problems}") from None
+        raise ConfigError(f"invalid configuration in {source}: {problems}") from exc
     flag = os.environ.get("LLMWRIGHT_ENABLED")
     if flag is not None and flag.strip().lower() in ("0", "false", "no", "off"):
         config.gateway.enabled = False
@@ -113,10 +113,10 @@ def load_config(path: str | Path | None = None, cwd: str | Path | None = None) -
 def _read(path: Path, source: str) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {source} does not exist") from None
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file {source} does not exist") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
+        raise ConfigError(f"{source} is not valid TOML: {exc}") from exc
 
 
 def _loc(loc: tuple) -> str:

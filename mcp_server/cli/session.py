@@ -183,7 +183,7 @@ def _read_report(report_file: str | None, source: str | None) -> str:
     try:
         return Path(report_file).read_text(encoding="utf-8", errors="replace")  # type: ignore[arg-type]
     except OSError as exc:
-        raise InvalidInput(f"cannot read the report {report_file!r}: {exc.strerror}; check the path") from None
+        raise InvalidInput(f"cannot read the report {report_file!r}: {exc.strerror}; check the path") from exc
 
 
 def _line(item: SessionFile) -> str:

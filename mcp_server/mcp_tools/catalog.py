@@ -63,4 +63,4 @@ def register(server: MCPServer) -> None:
         try:
             return list_models(provider=provider, include_retired=True).model_dump_json()
         except InvalidInput as exc:
-            raise ResourceNotFoundError(str(exc)) from None
+            raise ResourceNotFoundError(str(exc)) from exc

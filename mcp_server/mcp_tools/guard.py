@@ -29,9 +29,9 @@ def _as_tool_error() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        raise ToolError(describe_validation(exc)) from None
+        raise ToolError(describe_validation(exc)) from exc
     except LLMWrightError as exc:
-        raise ToolError(str(exc)) from None
+        raise ToolError(str(exc)) from exc
 
 
 def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:

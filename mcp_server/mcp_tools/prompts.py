@@ -74,7 +74,7 @@ class TemplatePrompt(Prompt):
         try:
             rendered = render(self.template, arguments or {})
         except InvalidInput as exc:
-            raise MCPError(INVALID_PARAMS, str(exc)) from None
+            raise MCPError(INVALID_PARAMS, str(exc)) from exc
         if rendered.system is None:
             return [UserMessage(rendered.user)]
         return [UserMessage(rendered.system), UserMessage(rendered.user)]
@@ -146,4 +146,4 @@ def register(server: MCPServer) -> None:
             path = library().get(name).path
             return Path(path or "").read_text(encoding="utf-8")
         except (InvalidInput, OSError) as exc:
-            raise ResourceNotFoundError(str(exc)) from None
+            raise ResourceNotFoundError(str(exc)) from exc

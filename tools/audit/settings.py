@@ -31,7 +31,7 @@ def load_settings(root: Path, config: Path | None = None) -> AuditSettings:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidInput(f"cannot read audit settings from {file}: {exc}") from None
+            raise InvalidInput(f"cannot read audit settings from {file}: {exc}") from exc
         table = data.get("audit") if file.name == "llmwright.toml" else data.get("tool", {}).get("llmwright", {})
         if file.name == "pyproject.toml" and isinstance(table, dict):
             table = table.get("audit")
@@ -42,5 +42,5 @@ def load_settings(root: Path, config: Path | None = None) -> AuditSettings:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise InvalidInput(f"invalid audit setting {where} in {file}: {first['msg']}") from None
+            raise InvalidInput(f"invalid audit setting {where} in {file}: {first['msg']}") from exc
     return AuditSettings()

@@ -59,8 +59,8 @@ class Catalog:
         provider_raw, model_raw = split_ref(ref)
         try:
             provider = self.provider_name(provider_raw)
-        except InvalidInput:
-            raise UnknownModel(ref, self.suggest(ref), reason=f"unknown provider {provider_raw!r}") from None
+        except InvalidInput as exc:
+            raise UnknownModel(ref, self.suggest(ref), reason=f"unknown provider {provider_raw!r}") from exc
         spec = self.providers[provider]
         model_id = strip_prefixes(model_raw.strip(), spec)
         for candidate in self._candidates(provider, model_id):

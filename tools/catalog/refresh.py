@@ -34,7 +34,7 @@ def refresh_litellm(url: str = LITELLM_URL) -> str:
     except (httpx.HTTPError, json.JSONDecodeError) as exc:
         raise LLMWrightError(
             f"could not refresh the model table from {url} ({type(exc).__name__}); the shipped data stays in use"
-        ) from None
+        ) from exc
     meta = {"litellm_version": "main", "extracted": datetime.now(tz=UTC).date().isoformat(), "license": "MIT"}
     trimmed = trim_litellm(raw, provider_rows(), meta)
     target = override_file()

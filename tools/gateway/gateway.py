@@ -242,7 +242,7 @@ class Gateway:
         if isinstance(exc, ContextTooLong):
             return estimate_input_tokens(request, target.info) + (request.max_tokens or 0)
         if isinstance(exc, TerminalError):
-            exc.attempts = attempts  # type: ignore[attr-defined]
+            exc.attempts = attempts
             raise exc
         return None
 
@@ -394,7 +394,7 @@ class Gateway:
                     continue
                 except (RetryableError, TerminalError) as exc:
                     if partial:
-                        raise StreamInterrupted("".join(partial), exc, attempts) from None
+                        raise StreamInterrupted("".join(partial), exc, attempts) from exc
                     need = self._next_link(exc, target, sent, attempts) or need
                     continue
                 result = self._result(index, target, reply, redactor, started, attempts, route, warnings)

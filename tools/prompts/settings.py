@@ -44,10 +44,10 @@ def load_prompt_settings(config_path: str | Path | None = None, cwd: str | Path 
     for file in candidates:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"configuration file {file} does not exist") from None
+        except FileNotFoundError as exc:
+            raise ConfigError(f"configuration file {file} does not exist") from exc
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{file} is not valid TOML: {exc}") from None
+            raise ConfigError(f"{file} is not valid TOML: {exc}") from exc
         if file.name == "pyproject.toml":
             data = data.get("tool", {}).get("llmwright", {})
         table = data.get("prompts", {})
@@ -56,7 +56,7 @@ def load_prompt_settings(config_path: str | Path | None = None, cwd: str | Path 
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"invalid [prompts] setting {where} in {file}: {first['msg']}") from None
+            raise ConfigError(f"invalid [prompts] setting {where} in {file}: {first['msg']}") from exc
         settings.dirs = [d if d.is_absolute() else file.parent / d for d in settings.dirs]
         return settings
     return PromptSettings()

@@ -62,7 +62,7 @@ class OllamaProvider(Provider):
                 tool_calls=message.get("tool_calls") or [],
             )
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
         parts: list[str] = []
@@ -87,7 +87,7 @@ class OllamaProvider(Provider):
             if not last:
                 raise ProviderUnavailable("stream ended without its final message", provider=self.name)
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
         yield Reply(text="".join(parts), usage=_usage(last), finish_reason=last.get("done_reason"))
 
     async def is_available(self) -> bool:
