@@ -12,6 +12,7 @@ from llmwright.catalog import get_catalog, parse_capability
 from llmwright.catalog.listing import ModelList, list_models
 from llmwright.errors import InvalidInput
 
+from ..state import ServerState
 from .guard import READ_ONLY, tool_errors
 
 
@@ -38,7 +39,7 @@ def list_models_tool(
     )
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(list_models_tool, name="list_models", title="List models", annotations=READ_ONLY)
 
     @server.resource(

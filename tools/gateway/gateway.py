@@ -67,7 +67,8 @@ class Gateway:
         self.config = config or load_config()
         self.cache = build_cache(self.config.cache) if cache is _DEFAULT else cache
         if ledger is _DEFAULT:
-            ledger = Ledger(self.config.gateway.ledger_path) if self.config.gateway.ledger else None
+            ledger_file = self.config.gateway.ledger_file()
+            ledger = Ledger(ledger_file) if ledger_file else None
         self.ledger = ledger
         self.links: dict[str, Link] = {}
         self._targets: dict[str, Target] = {}

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
 from ..errors import LLMWrightError
-from ..paths import ledger_path
 from ..usage import percentile
 
 if TYPE_CHECKING:
@@ -54,11 +53,7 @@ class Measured:
 
 def configured_ledger(config: Config) -> Path | None:
     """The ledger the gateway writes under this configuration; None when the ledger is off."""
-    if not config.gateway.ledger:
-        return None
-    if config.gateway.ledger_path:
-        return Path(config.gateway.ledger_path)
-    return ledger_path()
+    return config.gateway.ledger_file()
 
 
 def _tail_rows(path: Path) -> list[dict]:
