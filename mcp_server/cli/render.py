@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from llmwright.catalog import ModelInfo
-from llmwright.cost.money import format_usd as usd
+from llmwright.cost import format_usd as usd
 from llmwright.estimate import EstimateReport
 
 

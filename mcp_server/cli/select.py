@@ -18,7 +18,18 @@ from llmwright.catalog import parse_capability
 from llmwright.config import load_config
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
-from llmwright.select import TASK_KINDS, Recommendation, Requirements, recommend
+from llmwright.select import (
+    TASK_KINDS,
+    Recommendation,
+    Requirements,
+    configured_ledger,
+    eval_markdown,
+    eval_marks,
+    format_ms,
+    p95_label,
+    recommend,
+    recommendation_markdown,
+)
 from llmwright.select.evaluate import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TARGET,
@@ -27,8 +38,6 @@ from llmwright.select.evaluate import (
     evaluate_models,
     load_cases,
 )
-from llmwright.select.measured import configured_ledger
-from llmwright.select.report import eval_markdown, eval_marks, format_ms, p95_label, recommendation_markdown
 
 from .options import config_option
 from .render import console, print_json, usd

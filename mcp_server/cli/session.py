@@ -19,11 +19,12 @@ from llmwright.sessions import (
     close_session,
     handle_subagent_stop,
     list_sessions,
+    parse_iso,
     project_dir,
+    readable,
     show_session,
     start_session,
 )
-from llmwright.sessions.fileformat import parse_iso, readable
 
 from .render import print_json
 

@@ -8,8 +8,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import Field
 
-from llmwright.catalog import get_catalog, parse_capability
-from llmwright.catalog.listing import ModelList, list_models
+from llmwright.catalog import ModelList, get_catalog, list_models, parse_capability
 from llmwright.errors import InvalidInput
 
 from ..state import ServerState

@@ -8,7 +8,7 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 
 from llmwright.estimate import MAX_MODELS, EstimateReport, EstimateRequest, estimate
-from llmwright.tokens.count import TokenCount
+from llmwright.tokens import TokenCount
 
 from ..state import ServerState
 from .guard import READ_ONLY, tool_errors

@@ -13,8 +13,7 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from llmwright.errors import InvalidInput
-from llmwright.gateway import CallRequest, CallResult
-from llmwright.gateway.status import ProviderStatus
+from llmwright.gateway import CallRequest, CallResult, ProviderStatus
 from llmwright.usage import UsageSummary, summarise
 
 from ..state import ServerState, server_state

@@ -17,11 +17,8 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from llmwright.config import load_config
-from llmwright.select import Recommendation, Requirements, recommend
-from llmwright.select.compare import Comparison, compare
+from llmwright.select import Comparison, Recommendation, Requirements, TaskKind, compare, configured_ledger, recommend
 from llmwright.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
-from llmwright.select.measured import configured_ledger
-from llmwright.select.requirements import TaskKind
 
 from ..state import ServerState, server_state
 from .guard import READ_ONLY, tool_errors

@@ -12,7 +12,6 @@ def test_llmwright_toml_and_pyproject(tmp_path, monkeypatch):
     monkeypatch.delenv("LLMWRIGHT_CONFIG", raising=False)
     (tmp_path / "pyproject.toml").write_text(
         '[tool.llmwright.providers.groq]\nrpm = 30\n[tool.llmwright.audit]\nignore = ["LLM402"]\n'
-
     )
     from_pyproject = load_config(cwd=tmp_path)
     assert from_pyproject.providers["groq"].rpm == 30 and from_pyproject.audit.ignore == ["LLM402"]
@@ -84,7 +83,13 @@ def test_an_api_key_in_the_file_is_refused_without_echoing_it(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [["audit", "."], ["usage"], ["call", "hi", "-m", "openai:gpt-4o-mini"], ["prompts", "list"], ["select", "--task", "chat"]],
+    [
+        ["audit", "."],
+        ["usage"],
+        ["call", "hi", "-m", "openai:gpt-4o-mini"],
+        ["prompts", "list"],
+        ["select", "--task", "chat"],
+    ],
 )
 def test_every_door_answers_a_typo_with_exit_2_naming_it(tmp_path, command):
     from tests.support.cli import run_cli

@@ -2,6 +2,7 @@
 
 from .alternatives import Alternative, cheaper_alternatives
 from .estimate import DAYS_PER_MONTH, CostEstimate, Workload, estimate_cost
+from .money import format_usd
 from .rates import TokenRates, token_rates
 from .usage import cost_of_usage
 
@@ -14,5 +15,6 @@ __all__ = [
     "cheaper_alternatives",
     "cost_of_usage",
     "estimate_cost",
+    "format_usd",
     "token_rates",
 ]

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from ..catalog import Catalog, ModelInfo
-from ..catalog.catalog import SNAPSHOT_SUFFIX
+from ..catalog import SNAPSHOT_SUFFIX, Catalog, ModelInfo
 from ..errors import LLMWrightError
 from ..providers import suggestible
 from .estimate import CostEstimate, Workload, estimate_cost

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from ..catalog import ModelInfo
-from ..catalog.prices import calc, find_genai_model, has_batch
+from ..catalog import ModelInfo, calc, find_genai_model, has_batch
 from ..errors import InvalidInput, PriceUnknown
 from ..providers import provider_rows
 

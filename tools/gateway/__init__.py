@@ -22,14 +22,18 @@ from .errors import (
     ProviderUnavailable,
     RateLimited,
     RetryableError,
+    Skipped,
     StreamInterrupted,
     TerminalError,
     Timeout,
 )
 from .gateway import Gateway
-from .models import Attempt, CallRequest, CallResult
+from .models import Attempt, CallRequest, CallResult, Reply
+from .providers import WIRES, Provider, ProviderSettings, build_provider
+from .status import ProviderStatus
 
 __all__ = [
+    "WIRES",
     "AllProvidersFailed",
     "Attempt",
     "AuthFailed",
@@ -44,11 +48,17 @@ __all__ = [
     "LLMError",
     "NotConfigured",
     "Overloaded",
+    "Provider",
+    "ProviderSettings",
+    "ProviderStatus",
     "ProviderUnavailable",
     "RateLimited",
+    "Reply",
     "RetryableError",
+    "Skipped",
     "StreamInterrupted",
     "TerminalError",
     "Timeout",
     "Usage",
+    "build_provider",
 ]

@@ -38,8 +38,7 @@ def estimate_input_tokens(request: CallRequest, info: ModelInfo | None) -> int:
     """Prompt tokens before sending (tiktoken where exact, calibrated estimates elsewhere)."""
     if info is not None:
         try:
-            from llmwright.tokens.count import count_conversation
-            from llmwright.tokens.messages import parse_conversation
+            from llmwright.tokens import count_conversation, parse_conversation
 
             payload = {"system": request.system, "messages": request.messages} if request.system else request.messages
             return count_conversation(parse_conversation(payload), info).tokens

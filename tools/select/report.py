@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..cost.money import format_usd as usd
-from .evaluate import CandidateScore, EvalReport
-from .recommend import Choice, Recommendation
+from typing import TYPE_CHECKING
+
+from ..cost import format_usd as usd
+
+if TYPE_CHECKING:  # evaluate loads the gateway; recommending alone must not pay for it
+    from .evaluate import CandidateScore, EvalReport
+    from .recommend import Choice, Recommendation
 
 
 def recommendation_markdown(result: Recommendation) -> str:
