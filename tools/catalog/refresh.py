@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from ..errors import LLMWrightError
 from ..paths import data_dir
@@ -28,10 +28,10 @@ def override_file() -> Path:
 
 def refresh_litellm(url: str = LITELLM_URL) -> str:
     try:
-        response = httpx.get(url, timeout=TIMEOUT_S, follow_redirects=True)
+        response = httpx2.get(url, timeout=TIMEOUT_S, follow_redirects=True)
         response.raise_for_status()
         raw = response.json()
-    except (httpx.HTTPError, json.JSONDecodeError) as exc:
+    except (httpx2.HTTPError, json.JSONDecodeError) as exc:
         raise LLMWrightError(
             f"could not refresh the model table from {url} ({type(exc).__name__}); the shipped data stays in use"
         ) from exc
