@@ -59,7 +59,9 @@ def test_request_without_token_is_refused(http_server: str) -> None:
 
 
 def test_request_with_wrong_token_is_refused(http_server: str) -> None:
-    response = httpx2.post(http_server, json=INITIALIZE, headers={**HEADERS, "Authorization": "Bearer nope"}, timeout=10)
+    response = httpx2.post(
+        http_server, json=INITIALIZE, headers={**HEADERS, "Authorization": "Bearer nope"}, timeout=10
+    )
     assert response.status_code == 401
 
 
