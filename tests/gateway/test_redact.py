@@ -1,0 +1,197 @@
+"""PII redaction: nothing the README lists leaves in any part of any message, and mask/reversible keep their word."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llmwright.gateway import CallRequest, Gateway
+from llmwright.gateway.redact import Redactor
+from llmwright.secrets import KEY_SHAPED
+from tests.support.env import isolate
+from tests.support.fake_provider import FakeProvider
+
+from .conftest import KEYS, config_for
+from .pii import PII, card_numbers, ibans, text_with_pii
+
+REF = "openai:gpt-4o-mini"
+IO = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_SEPARATORS = re.compile(r"[\s.\-()+/]")
+
+
+def compact(text: str) -> str:
+    """Separators dropped, so a value broken up or half-replaced still shows."""
+    return _SEPARATORS.sub("", text)
+
+
+def assert_no_pii(values: list[str], seen: str) -> None:
+    for value in values:
+        assert compact(value) not in compact(seen), f"{value!r} leaked into {seen!r}"
+    assert KEY_SHAPED.search(seen) is None, seen
+
+
+def messages_of_every_shape(texts: list[str]) -> list[dict]:
+    """The OpenAI message shapes a caller sends: string, multi-part, tool call arguments, tool result."""
+    first, second, third, fourth = texts
+    return [
+        {"role": "system", "content": first},
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": second},
+                {"type": "image_url", "image_url": {"url": "https://example.invalid/receipt.png", "detail": "low"}},
+                {"type": "text", "text": first},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "lookup_customer", "arguments": json.dumps({"query": third, "limit": 3})},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": fourth},
+        {"role": "user", "content": second},
+    ]
+
+
+four_texts = st.lists(text_with_pii(), min_size=4, max_size=4)
+
+
+@given(text_with_pii())
+@settings(max_examples=300, deadline=None)
+def test_no_pii_is_left_in_text_and_reversible_mode_restores_it(sample):
+    text, values = sample
+    redactor = Redactor()
+    redacted = redactor.redact(text)
+    assert_no_pii(values, redacted)
+    assert redactor.restore(redacted) == text
+
+
+@given(four_texts)
+@settings(max_examples=100, deadline=None)
+def test_no_pii_is_left_in_any_part_of_any_message_shape(samples):
+    texts = [text for text, _ in samples]
+    values = [value for _, found in samples for value in found]
+    messages = messages_of_every_shape(texts)
+    redactor = Redactor()
+    sent = redactor.redact_messages(messages)
+    assert_no_pii(values, json.dumps(sent))
+    # The shapes survive: roles, the image part and the tool call's id and name, arguments still JSON.
+    assert [m["role"] for m in sent] == [m["role"] for m in messages]
+    assert sent[1]["content"][1] == messages[1]["content"][1]
+    call = sent[2]["tool_calls"][0]
+    assert (call["id"], call["function"]["name"]) == ("call_1", "lookup_customer")
+    arguments = json.loads(call["function"]["arguments"])
+    assert arguments["limit"] == 3 and redactor.restore(arguments["query"]) == texts[2]
+    # and reversible mode puts every value back.
+    assert redactor.restore(sent[0]["content"]) == texts[0]
+    assert [redactor.restore(p["text"]) for p in sent[1]["content"] if p["type"] == "text"] == [texts[1], texts[0]]
+    assert redactor.restore(sent[3]["content"]) == texts[3]
+    assert messages == messages_of_every_shape(texts), "the caller's messages were changed in place"
+
+
+@pytest.mark.parametrize("kind", sorted(PII))
+@given(data=st.data())
+@settings(max_examples=40, deadline=None)
+def test_each_kind_gets_its_own_numbered_placeholder(kind, data):
+    first, second = data.draw(st.lists(PII[kind], min_size=2, max_size=2, unique_by=compact))
+    label = {"email": "EMAIL", "phone": "PHONE", "card": "CARD", "iban": "IBAN", "ssn": "SSN", "key": "KEY"}[kind]
+    redactor = Redactor()
+    redacted = redactor.redact(f"first {first}, second {second}, first again {first}.")
+    assert redacted == f"first <{label}_1>, second <{label}_2>, first again <{label}_1>."
+    assert redactor.found == {f"<{label}_1>": first, f"<{label}_2>": second}
+
+
+@given(card_numbers(), st.integers(1, 9))
+@settings(max_examples=60, deadline=None)
+def test_numbers_that_fail_luhn_are_left_alone(card, shift):
+    last = card[-1]
+    not_a_card = card[:-1] + str((int(last) + shift) % 10)
+    assert Redactor().redact(f"order {not_a_card} shipped") == f"order {not_a_card} shipped"
+
+
+@given(ibans(), st.integers(1, 96))
+@settings(max_examples=60, deadline=None)
+def test_iban_lookalikes_that_fail_mod_97_are_left_alone(iban, shift):
+    country, check, rest = iban[:2], int(iban[2:4]), iban[4:]
+    wrong = f"{country}{(check + shift) % 97 + 2:02d}{rest}"
+    if wrong == iban:
+        return
+    redactor = Redactor()
+    redactor.redact(f"ref {wrong}.")
+    assert not any(p.startswith("<IBAN_") for p in redactor.found)  # its digits may still read as a card
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Build 2026-12-02 12:30:45, order #1042 for $19.99, version 2.3.1, port 8080.",
+        "Tracking 1Z999AA10123456784, ISBN 978-3-16-148410-0, invoice 12345678.",
+        "The answer is <EMAIL_1>.",
+        "Call between 9 and 5, room 101-202.",
+    ],
+)
+def test_ordinary_numbers_and_placeholders_are_left_alone(text):
+    redactor = Redactor()
+    assert redactor.redact(text) == text and redactor.found == {}
+
+
+def test_ip_addresses_are_redacted_only_when_valid():
+    redactor = Redactor()
+    text = "from 192.168.1.20 and 2001:db8::1 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334, not 999.1.1.1"
+    redacted = redactor.redact(text)
+    assert "192.168.1.20" not in redacted and "2001:0db8:85a3" not in redacted
+    assert "999.1.1.1" in redacted and redactor.restore(redacted) == text
+
+
+def _gateway_case(fake: FakeProvider, tmp_path, monkeypatch) -> Gateway:
+    isolate(monkeypatch, tmp_path, KEYS)
+    return Gateway(config_for(fake, tmp_path, cache={"backend": "sqlite", "url": str(tmp_path / "cache.sqlite3")}))
+
+
+@given(four_texts, st.sampled_from(["mask", "reversible"]))
+@IO
+async def test_the_provider_never_sees_pii_in_system_parts_or_tool_arguments(
+    tmp_path_factory, monkeypatch, samples, mode
+):
+    texts = [text for text, _ in samples]
+    values = [value for _, found in samples for value in found]
+    tmp_path = tmp_path_factory.mktemp("redact")
+    with FakeProvider() as fake:
+        fake.answers["gpt-4o-mini"] = "Noted <EMAIL_1> and <PHONE_1>."
+        request = CallRequest(messages=messages_of_every_shape(texts), system=texts[3], redact=mode)
+        async with _gateway_case(fake, tmp_path, monkeypatch) as gateway:
+            result = await gateway.complete(request, REF)
+            again = await gateway.complete(request, REF)
+        (sent,) = fake.requests("p1")
+    assert_no_pii(values, json.dumps(sent.body))
+    assert again.cached
+    assert_no_pii(values, (tmp_path / "cache.sqlite3").read_bytes().decode("latin-1"))
+    if mode == "mask":  # the caller reads the placeholders, never values the model did not see
+        assert result.text == again.text == "Noted <EMAIL_1> and <PHONE_1>."
+
+
+async def test_reversible_mode_restores_values_in_the_answer_and_from_the_cache(tmp_path, monkeypatch):
+    with FakeProvider() as fake:
+        fake.answers["gpt-4o-mini"] = "I will mail <EMAIL_1> and call <PHONE_1>."
+        prompt = "Mail jane.doe@example.com and call (415) 555-0100 about card 4111 1111 1111 1111."
+        request = CallRequest(messages=[{"role": "user", "content": prompt}], redact="reversible")
+        async with _gateway_case(fake, tmp_path, monkeypatch) as gateway:
+            first = await gateway.complete(request, REF)
+            second = await gateway.complete(request, REF)
+            streamed = [item async for item in gateway.stream(request, REF)]
+        body = json.dumps(fake.requests("p1")[0].body)
+    assert "<EMAIL_1>" in body and "<PHONE_1>" in body and "<CARD_1>" in body
+    assert first.text == second.text == "I will mail jane.doe@example.com and call (415) 555-0100."
+    assert second.cached and "".join(s for s in streamed if isinstance(s, str)) == first.text
+    cache = (tmp_path / "cache.sqlite3").read_bytes().decode("latin-1")
+    assert "jane.doe@example.com" not in cache and "<EMAIL_1>" in cache
