@@ -50,7 +50,7 @@ def _refusal(path: Path, text: str) -> str:
 
 
 @given(table=st.sampled_from(sorted(TABLES)), key=names, pyproject=st.booleans())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_unknown_key_in_every_table_is_refused_by_name(tmp_path, table, key, pyproject) -> None:
     opening, model = TABLES[table]
     valid = list(model.model_fields)
@@ -68,7 +68,7 @@ def test_every_unknown_key_in_every_table_is_refused_by_name(tmp_path, table, ke
 
 
 @given(table=names, pyproject=st.booleans())
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_unknown_table_is_refused_by_name(tmp_path, table, pyproject) -> None:
     if table in Config.model_fields:
         return

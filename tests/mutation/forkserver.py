@@ -15,6 +15,7 @@ it, the server notices the closed connection and kills the child's process group
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -53,6 +54,11 @@ PRELOAD = (
     "starlette",
     "uvicorn",
 )
+# Loaded by name rather than found through entry points (scanning every installed distribution's
+# metadata on each run costs a second); `--assert=plain` skips rewriting the test modules, since a
+# mutation run reads only the exit status.
+PLUGINS = ("pytest_asyncio.plugin", "_hypothesis_pytestplugin", "anyio.pytest_plugin")
+FAST = ["--assert=plain", *(arg for plugin in PLUGINS for arg in ("-p", plugin))]
 RUNNER = ("tests", "tests.mutation", "tests.mutation.forkserver")
 
 
@@ -64,6 +70,8 @@ def serve(path: str) -> None:
     if leaked:
         raise SystemExit(f"forkserver: preloading imported {leaked[0]}; a forked child would not see mutations")
     sys.dont_write_bytecode = True
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    gc.freeze()  # what was preloaded is never collected: a child's gc.collect() skips it
     with contextlib.suppress(FileNotFoundError):
         Path(path).unlink()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
@@ -89,7 +97,7 @@ def _handle(connection: socket.socket) -> None:
                 import pytest
 
                 os.chdir(request["cwd"])
-                code = int(pytest.main(request["argv"]))
+                code = int(pytest.main([*FAST, *request["argv"]]))
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()

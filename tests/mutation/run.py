@@ -157,7 +157,7 @@ def tally(module: Module, session: Path, skipped: int) -> Score:
 
 
 def test_command(module: Module, socket_path: Path) -> list[str]:
-    pytest_args = ["-x", "-q", "-p", "no:cacheprovider", *module.tests]
+    pytest_args = ["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation", *module.tests]
     return [sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), "--", *pytest_args]
 
 
