@@ -1,0 +1,114 @@
+"""Context fit at its edges, the advice a user is given, and what truncation keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmwright.errors import InvalidInput
+from llmwright.providers import suggestible
+from llmwright.tokens.count import count_conversation
+from llmwright.tokens.fit import check_fit, larger_windows, truncate
+from llmwright.tokens.messages import parse_conversation
+
+
+def test_exactly_full_fits_and_one_more_token_does_not(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")  # 128,000 tokens
+    full = check_fit(model, input_tokens=120_000, max_output=8_000)
+    assert (full.fits, full.headroom, full.used_pct, full.advice) == (True, 0, 100.0, [])
+    over = check_fit(model, input_tokens=120_001, max_output=8_000)
+    assert (over.fits, over.headroom, over.used_pct) == (False, -1, 100.0)
+    assert over.advice == [
+        "over by 1 tokens: shorten the input (for chats, drop the oldest turns and keep the system prompt)",
+        "or lower max output to at most 7,999",
+    ]
+    assert check_fit(model, input_tokens=1_000, max_output=279).used_pct == 1.0
+
+
+def test_no_output_advice_when_the_input_alone_fills_the_window(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")
+    advice = check_fit(model, input_tokens=128_000, max_output=10).advice
+    assert len(advice) == 1 and advice[0].startswith("over by 10 tokens")
+
+
+def test_an_unknown_window_is_said_not_guessed(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o").model_copy(update={"context_window": None})
+    fit = check_fit(model, input_tokens=10, max_output=10)
+    assert (fit.fits, fit.headroom, fit.used_pct, fit.context_window) == (None, None, None, None)
+    assert fit.advice == ["the catalog has no context window for openai:gpt-4o; check the provider's docs"]
+
+
+def test_an_estimate_that_fits_only_below_its_band_says_so(catalog) -> None:
+    model = catalog.resolve("anthropic:claude-sonnet-4-5")  # 200,000 tokens
+    close = check_fit(model, input_tokens=180_000, max_output=10_000, error_band=0.12)
+    assert close.fits and close.advice == [
+        "fits on the estimate but not at the top of its error band; count exactly before relying on it"
+    ]
+    assert check_fit(model, input_tokens=170_000, max_output=10_000, error_band=0.05).advice == []
+    assert check_fit(model, input_tokens=180_000, max_output=10_000).advice == [], "exact counts have no band"
+    assert check_fit(model, input_tokens=100_000, max_output=50_000, error_band=0.5).advice == [], "exactly full"
+    assert len(check_fit(model, input_tokens=100_000, max_output=50_001, error_band=0.5).advice) == 1
+
+
+def test_larger_windows_are_cheap_active_priced_and_named_only_when_allowed(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")
+    needed = 300_000
+    suggested = [catalog.resolve(ref) for ref in larger_windows(catalog, model, needed)]
+    assert 1 <= len(suggested) <= 3
+    for m in suggested:
+        assert m.status == "active" and m.context_window >= needed and m.prices is not None
+        assert set(model.capabilities) <= set(m.capabilities) and m.hosting == model.hosting
+        assert suggestible(m.provider, [model.provider]) and not m.free_trial_tier
+    prices = [(m.prices.input or 0) + (m.prices.output or 0) for m in suggested]
+    assert prices == sorted(prices), "cheapest first"
+    every = larger_windows(catalog, model, needed, limit=100)
+    assert every[: len(suggested)] == [m.ref for m in suggested] and len(every) > 3
+    cheapest = min(
+        (m for m in catalog.find(capabilities=model.capabilities, hosting=model.hosting)
+         if m.status == "active" and (m.context_window or 0) >= needed and m.prices is not None
+         and suggestible(m.provider, [model.provider]) and not m.free_trial_tier),
+        key=lambda m: ((m.prices.input or 0) + (m.prices.output or 0), m.ref),
+    )  # fmt: skip
+    assert suggested[0].ref == cheapest.ref
+    fit = check_fit(model, input_tokens=needed - 1_000, max_output=1_000, catalog=catalog)
+    assert fit.advice[-1] == "or use a model with a larger window: " + ", ".join(m.ref for m in suggested)
+    assert larger_windows(catalog, model, 10**12) == []
+
+
+def _chat(turns: list[tuple[str, str]]) -> list[dict]:
+    return [{"role": role, "content": content} for role, content in turns]
+
+
+def test_truncation_drops_a_tool_result_with_its_call_and_pins_developer_messages(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o").model_copy(update={"context_window": 200})
+    long = "word " * 60
+    messages = _chat([("developer", "Rules."), ("user", "q0")])
+    messages += [{"role": "assistant", "content": None, "tool_calls": [{"function": {"name": "f", "arguments": "{}"}}]}]
+    messages += _chat([("tool", f"r0 {long}"), ("tool", f"r1 {long}"), ("user", f"q1 {long}"), ("assistant", "ok"),
+                       ("user", "final")])  # fmt: skip
+    result = truncate(parse_conversation(messages), model, max_output=50)
+    kept = [(m.role, m.text[:5]) for m in result.conversation.messages]
+    assert kept[0] == ("developer", "Rules") and kept[-1] == ("user", "final")
+    assert all(role != "tool" for role, _ in kept), "no tool result is left without its call"
+    assert result.fits and result.input_tokens == count_conversation(result.conversation, model).tokens <= 150
+    assert kept == [("developer", "Rules"), ("user", "q1 wo"), ("assistant", "ok"), ("user", "final")]
+    assert result.dropped_messages == 4
+
+
+def test_truncation_that_cannot_fit_keeps_the_last_message_and_says_so(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o").model_copy(update={"context_window": 60})
+    messages = _chat([("system", "S"), ("user", "a " * 10), ("assistant", "b " * 10), ("user", "c " * 80)])
+    result = truncate(parse_conversation(messages), model, max_output=10)
+    assert [m.text[:1] for m in result.conversation.messages] == ["S", "c"]
+    assert (result.fits, result.dropped_messages) == (False, 2)
+    untouched = truncate(parse_conversation(_chat([("user", "hi")])), model, max_output=10)
+    assert (untouched.fits, untouched.dropped_messages) == (True, 0)
+
+
+def test_truncation_needs_a_known_window_and_room_for_the_output(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")
+    conversation = parse_conversation(_chat([("user", "hi")]))
+    with pytest.raises(InvalidInput, match="its context window is unknown"):
+        truncate(conversation, model.model_copy(update={"context_window": None}), max_output=10)
+    with pytest.raises(InvalidInput, match="max output 128,000 leaves no room in openai:gpt-4o's 128,000-token window"):
+        truncate(conversation, model, max_output=128_000)
+    assert truncate(conversation, model, max_output=127_990).fits
