@@ -1,0 +1,124 @@
+"""How names find sessions, where a project is found, and the limits an append enforces with a clear message."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from llmwright.errors import InvalidInput
+from llmwright.sessions import (
+    OutsideSessions,
+    SessionsDir,
+    append_report,
+    close_session,
+    project_dir,
+    show_session,
+    start_session,
+)
+
+
+def _session_file(project: Path, area: str, name: str, title: str) -> Path:
+    folder = project / ".claude/sessions" / area
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    marker = '<!-- llmwright:session {"title": "%s", "started": "2026-12-01T10:00:00.000Z", "project": "p"} -->'
+    path.write_text(marker % title + f"\n# Session: {title}\n", encoding="utf-8")
+    return path
+
+
+def test_area_slash_name_and_the_full_relative_path_find_a_session(project: Path) -> None:
+    started = start_session(project, "Cost review")
+    close_session(project)
+    stem = started.name.removesuffix(".md")
+    for name in (
+        f"archive/{stem}",
+        f"archive/{started.name}",
+        f".claude/sessions/archive/{started.name}",
+        "cost-review",
+    ):
+        assert show_session(project, name).state == "archived", name
+    with pytest.raises(InvalidInput, match="no session or report named 'active/cost-review'"):
+        show_session(project, "active/cost-review")
+
+
+@pytest.mark.parametrize("name", ["notes/x.md", "sessions/archive", "archive/x/y.md"])
+def test_a_folder_that_is_not_an_area_is_refused(project: Path, name: str) -> None:
+    start_session(project, "x")
+    with pytest.raises(OutsideSessions, match="is not a session name; use a file name or AREA/NAME"):
+        show_session(project, name)
+
+
+def test_a_full_name_finds_the_active_session_before_an_archived_namesake(project: Path) -> None:
+    _session_file(project, "archive", "2026-12-01-notes.md", "Old notes")
+    _session_file(project, "active", "2026-12-01-notes.md", "Current notes")
+    view = show_session(project, "2026-12-01-notes")
+    assert (view.state, view.title) == ("active", "Current notes")
+    with pytest.raises(InvalidInput, match=r"'notes' matches several files \(active/2026-12-01-notes.md, archive/"):
+        show_session(project, "notes")
+
+
+def test_a_relative_or_symlinked_project_path_names_the_same_sessions(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    start_session(project, "linked")
+    link = tmp_path / "link"
+    link.symlink_to(project)
+    assert append_report(link, "llm-ml-engineer", "# Via the link").n == 1
+    monkeypatch.chdir(project)
+    assert append_report(Path("."), "llm-ml-engineer", "# Via a relative path").n == 2
+    assert SessionsDir.of(Path(".")).display(project / ".claude/sessions/active/x.md") == ".claude/sessions/active/x.md"
+    assert SessionsDir.of(project).display(Path("/elsewhere/x.md")) == "/elsewhere/x.md"
+
+
+def test_the_project_is_found_without_a_home_directory_or_passwd_entry(project: Path, monkeypatch) -> None:
+    """Containers run with an arbitrary uid: no passwd entry, sometimes no HOME."""
+    (project / ".git").mkdir()
+    (project / "src").mkdir()
+    monkeypatch.chdir(project / "src")
+    for error in (
+        KeyError("getpwuid(): uid not found: 1000870000"),
+        RuntimeError("Could not determine home directory"),
+    ):
+
+        def no_home(error: Exception = error) -> Path:
+            raise error
+
+        monkeypatch.setattr(Path, "home", staticmethod(no_home))
+        assert project_dir() == project
+
+
+def test_the_home_directory_is_never_taken_for_the_project(tmp_path: Path, monkeypatch) -> None:
+    home = tmp_path / "home"
+    (home / ".git").mkdir(parents=True)  # dotfiles kept in git
+    (home / "scratch").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(home / "scratch")
+    assert project_dir() == (home / "scratch").resolve()
+
+
+def test_a_report_over_two_megabytes_is_refused_with_the_limit(project: Path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        append_report(project, "llm-ml-engineer", "x" * 2_000_001)
+    assert str(caught.value) == "the report is over 2 MB; append a summary instead"
+    assert append_report(project, "llm-ml-engineer", "x" * 2_000_000).destination == "standalone"
+
+
+def test_a_bad_agent_name_is_quoted_up_to_forty_characters(project: Path) -> None:
+    name = "bad/" + "a" * 100
+    with pytest.raises(InvalidInput) as caught:
+        append_report(project, name, "report")
+    assert str(caught.value).startswith(f"agent name {name[:40]!r} is not valid: use letters, digits")
+    long_ok, too_long = "a" * 80, "a" * 81
+    assert append_report(project, long_ok, "report").agent == long_ok
+    with pytest.raises(InvalidInput, match="up to 80 characters"):
+        append_report(project, too_long, "report")
+
+
+def test_a_lock_file_left_by_a_crash_does_not_block_appends(project: Path) -> None:
+    start_session(project, "after a crash")
+    lock = project / ".claude/sessions/active/.lock"
+    lock.write_text("")
+    os.utime(lock, (0, 0))
+    assert append_report(project, "llm-ml-engineer", "still works").n == 1
