@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import subprocess
 import sys
@@ -88,6 +89,38 @@ def test_the_lock_is_released_after_use_and_after_an_error(project: Path) -> Non
         raise RuntimeError("inside")
     with sessions_lock(sessions, timeout=0.5):  # would time out if either left it held
         pass
+
+
+def _append_standalone(project: str, index: int, barrier) -> None:
+    barrier.wait()
+    append_report(Path(project), f"agent-{index}", f"report {index}")
+
+
+def test_many_processes_writing_into_a_fresh_project_all_succeed(project: Path) -> None:
+    """Nobody ran `session start`: every process creates .claude/sessions/ at the same moment."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    barrier = context.Barrier(12)
+    workers = [context.Process(target=_append_standalone, args=(str(project), i, barrier)) for i in range(12)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0] * 12
+    assert len(list((project / ".claude/sessions/reports").glob("*.md"))) == 12
+
+
+def test_folders_another_process_creates_meanwhile_are_no_error(project: Path, monkeypatch) -> None:
+    """The race above, made certain: the areas appear between the check for them and their creation."""
+    real_is_dir = Path.is_dir
+
+    def is_dir_then_raced(path: Path) -> bool:
+        answer = real_is_dir(path)
+        if path.name in ("active", "archive", "reports") and path.parent.name == "sessions":
+            os.makedirs(path, exist_ok=True)  # another process, just now
+        return answer
+
+    monkeypatch.setattr(Path, "is_dir", is_dir_then_raced)
+    assert append_report(project, "llm-ml-engineer", "first").destination == "standalone"
 
 
 def _append_all(project: str, agent: str, reports: list[tuple[str, str]], barrier) -> None:

@@ -55,6 +55,8 @@ def test_a_full_name_finds_the_active_session_before_an_archived_namesake(projec
     _session_file(project, "active", "2026-12-01-notes.md", "Current notes")
     view = show_session(project, "2026-12-01-notes")
     assert (view.state, view.title) == ("active", "Current notes")
+    archived = show_session(project, ".claude/sessions/archive/2026-12-01-notes.md")
+    assert (archived.state, archived.title) == ("archived", "Old notes")
     with pytest.raises(InvalidInput, match=r"'notes' matches several files \(active/2026-12-01-notes.md, archive/"):
         show_session(project, "notes")
 
@@ -122,3 +124,50 @@ def test_a_lock_file_left_by_a_crash_does_not_block_appends(project: Path) -> No
     lock.write_text("")
     os.utime(lock, (0, 0))
     assert append_report(project, "llm-ml-engineer", "still works").n == 1
+
+
+def test_reports_go_only_to_active_sessions(project: Path) -> None:
+    started = start_session(project, "Done")
+    close_session(project)
+    archived = project / ".claude/sessions/archive" / started.name
+    before = archived.read_text()
+    with pytest.raises(InvalidInput, match=r"archive/.* is not an active session; reports go to active sessions"):
+        append_report(project, "llm-ml-engineer", "late report", session=started.name)
+    assert archived.read_text() == before
+
+
+def test_numbering_goes_on_from_the_last_numbered_report_in_a_hand_edited_file(project: Path) -> None:
+    started = start_session(project, "Edited")
+    append_report(project, "llm-ml-engineer", "one")
+    path = project / started.relative_path
+    path.write_text(
+        path.read_text() + '\n<!-- llmwright:report {"n": "seven", "agent": "someone"} -->\nhand-written\n',
+        encoding="utf-8",
+    )
+    assert append_report(project, "llm-ml-engineer", "two").n == 2
+
+
+def test_an_empty_session_file_made_by_hand_gets_report_one(project: Path) -> None:
+    active = project / ".claude/sessions/active"
+    active.mkdir(parents=True)
+    (active / "2026-12-02-by-hand.md").write_text("")
+    result = append_report(project, "llm-ml-engineer", "first")
+    assert (result.destination, result.n, result.relative_path) == (
+        "session",
+        1,
+        ".claude/sessions/active/2026-12-02-by-hand.md",
+    )
+
+
+def test_a_duplicate_standalone_report_is_skipped_and_points_at_the_first(project: Path) -> None:
+    first = append_report(project, "llm-cost-optimizer", "# Savings\n$10")
+    again = append_report(project, "llm-cost-optimizer", "# Savings\n$10\n", skip_duplicate=True)
+    assert (again.destination, again.path, again.relative_path) == ("skipped", first.path, first.relative_path)
+    assert again.message == f"skipped: the same report from llm-cost-optimizer is already in {first.relative_path}"
+    changed = append_report(project, "llm-cost-optimizer", "# Savings\n$12", skip_duplicate=True)
+    assert changed.destination == "standalone" and changed.path != first.path
+
+
+def test_report_options_are_keyword_only(project: Path) -> None:
+    with pytest.raises(TypeError):
+        append_report(project, "llm-ml-engineer", "body", "a title meant as keyword")
