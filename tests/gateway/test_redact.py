@@ -195,3 +195,44 @@ async def test_reversible_mode_restores_values_in_the_answer_and_from_the_cache(
     assert second.cached and "".join(s for s in streamed if isinstance(s, str)) == first.text
     cache = (tmp_path / "cache.sqlite3").read_bytes().decode("latin-1")
     assert "jane.doe@example.com" not in cache and "<EMAIL_1>" in cache
+
+
+@pytest.mark.parametrize(
+    ("number", "redacted"),
+    [
+        ("4222222222222", True),  # 13 digits, an early Visa length
+        ("4111 1111 1111 1111", True),
+        ("3782 822463 10005", True),  # American Express, 4-6-5
+        ("3056 930902 5904", True),  # Diners Club, 4-6-4
+        ("6011-0000-0000-0004", True),
+        ("4000 0000 0000 0000 006", True),  # 19 digits, 4-4-4-4-3
+        ("400000000000000000006", False),  # 21 digits: longer than any card
+        ("0000 0000 0000 0000", False),  # no card number starts with 0
+        ("4111 1111-1111 1111", False),  # one number is written with one separator
+        ("41 1111 1111 1111 11", False),  # not a card's grouping
+        ("424242424242", False),  # 12 digits
+    ],
+)
+def test_what_reads_as_a_card(number: str, redacted: bool) -> None:
+    redactor = Redactor()
+    text = redactor.redact(f"paid with {number} today")
+    assert (text == "paid with <CARD_1> today") is redacted, text
+    assert redactor.restore(text) == f"paid with {number} today"
+
+
+@pytest.mark.parametrize(
+    ("number", "redacted"),
+    [
+        ("+44 20 7946 0958", True),
+        ("+49 30 1234567", True),  # 11 digits
+        ("+1 202 555", False),  # 7 digits: not a full number
+        ("+43 1 234 56", True),  # 8 digits, the fewest a number has
+        ("+86 1391 2345 67890", True),  # 15 digits, E.164's most
+        ("+86 1391 2345678901", False),  # 16 digits
+        ("(415) 555-0100", True),
+        ("415.555.0100", True),
+    ],
+)
+def test_what_reads_as_a_phone_number(number: str, redacted: bool) -> None:
+    text = Redactor().redact(f"call {number}.")
+    assert (text == "call <PHONE_1>.") is redacted, text
