@@ -201,6 +201,8 @@ def test_unreadable_files_say_why(tmp_path) -> None:
         load_config(tmp_path / "missing.toml")
     with pytest.raises(ConfigError, match=r"is a directory; name a TOML file"):
         load_config(tmp_path)
+    with pytest.raises(ConfigError, match=r"^cannot read configuration file .*: File name too long$"):
+        load_config(tmp_path / ("x" * 300 + ".toml"))
     (tmp_path / "latin.toml").write_bytes(b"[cache]\nurl = '\xff'\n")
     with pytest.raises(ConfigError, match=r"is not valid TOML"):
         load_config(tmp_path / "latin.toml")

@@ -129,7 +129,18 @@ def test_estimated_conversations_apply_the_factor_of_their_content(catalog) -> N
     assert counted.content_type == "code"
     assert counted.breakdown["text"] == round(tokens(CL100K, code) * 1.28)
     assert counted.breakdown["message_overhead"] == 3 + 3 + tokens(CL100K, "user")
-    assert counted.tokens == sum(counted.breakdown.values())
+    assert counted.breakdown["tools"] == 0 and counted.tokens == sum(counted.breakdown.values())
+
+
+def test_an_estimate_reads_the_system_prompt_first_whatever_the_shape(catalog) -> None:
+    """The content guess looks at the conversation in order, system prompt first, as the model reads it."""
+    model = catalog.resolve("anthropic:claude-sonnet-4-5")
+    data = json.dumps({"rows": [{"id": i, "tags": ["a", "b"], "ok": True} for i in range(40)]})
+    anthropic = parse_conversation({"system": "Be terse.", "messages": [{"role": "user", "content": data}]})
+    openai = parse_conversation([{"role": "system", "content": "Be terse."}, {"role": "user", "content": data}])
+    counted = count_conversation(anthropic, model)
+    assert counted.content_type == count_conversation(openai, model).content_type == "code"
+    assert counted.tokens == count_conversation(openai, model).tokens
 
 
 def test_every_content_shape_is_read_as_the_text_a_model_sees() -> None:
