@@ -171,3 +171,15 @@ def test_a_duplicate_standalone_report_is_skipped_and_points_at_the_first(projec
 def test_report_options_are_keyword_only(project: Path) -> None:
     with pytest.raises(TypeError):
         append_report(project, "llm-ml-engineer", "body", "a title meant as keyword")
+
+
+def test_a_dangling_sessions_symlink_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    """`.claude/sessions` pointing at a folder that does not exist yet must not be created out there."""
+    target = tmp_path / "not-yet"
+    (project / ".claude").mkdir()
+    (project / ".claude/sessions").symlink_to(target)
+    with pytest.raises(OutsideSessions, match="outside the project"):
+        append_report(project, "llm-ml-engineer", "payload")
+    with pytest.raises(OutsideSessions, match="outside the project"):
+        start_session(project, "escape")
+    assert not target.exists()
