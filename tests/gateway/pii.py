@@ -8,9 +8,12 @@ must survive (years, prices, order numbers, expiry dates).
 
 from __future__ import annotations
 
+import re
 import string
+from importlib import resources
 
 from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
 
 ALNUM = string.ascii_letters + string.digits
 UPPER_DIGITS = string.ascii_uppercase + string.digits
@@ -47,20 +50,23 @@ def card_numbers(draw: st.DrawFn) -> str:
     return separator.join(parts)
 
 
-IBAN_LENGTHS = {"GB": 22, "DE": 22, "FR": 27, "NL": 18, "ES": 24, "IT": 27, "CH": 21, "BE": 16, "PL": 28}
+def _iban_registry() -> dict[str, list[tuple[int, str]]]:
+    """Country -> BBAN structure, from python-stdnum's copy of the IBAN registry (e.g. GB: 4!a6!n8!n)."""
+    text = resources.files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8")
+    rows = re.findall(r'^([A-Z]{2}) .*bban="([^"]+)"', text, flags=re.MULTILINE)
+    return {country: [(int(n), kind) for n, kind in re.findall(r"(\d+)!([nac])", bban)] for country, bban in rows}
 
 
-def iban_check_digits(country: str, bban: str) -> str:
-    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
-    return f"{98 - int(numeric) % 97:02d}"
+IBAN_REGISTRY = _iban_registry()
+_BBAN_ALPHABETS = {"n": string.digits, "a": string.ascii_uppercase, "c": UPPER_DIGITS}
 
 
 @st.composite
 def ibans(draw: st.DrawFn) -> str:
-    country = draw(st.sampled_from(sorted(IBAN_LENGTHS)))
-    bank = draw(_text(string.ascii_uppercase, 4)) if country in ("GB", "NL") else ""
-    bban = bank + draw(_text(string.digits, IBAN_LENGTHS[country] - 4 - len(bank)))
-    compact = country + iban_check_digits(country, bban) + bban
+    """A valid IBAN of any registry country, compact or in groups of four."""
+    country = draw(st.sampled_from(sorted(IBAN_REGISTRY)))
+    bban = "".join(draw(_text(_BBAN_ALPHABETS[kind], n)) for n, kind in IBAN_REGISTRY[country])
+    compact = country + stdnum_iban.calc_check_digits(country + "00" + bban) + bban
     if draw(st.booleans()):
         return compact
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llmwright.gateway import CallRequest, Gateway
-from llmwright.gateway.redact import Redactor
+from llmwright.gateway.redact import IBAN_LENGTHS, Redactor
 from llmwright.secrets import KEY_SHAPED
 from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
 
 from .conftest import KEYS, config_for
-from .pii import PII, card_numbers, ibans, text_with_pii
+from .pii import IBAN_REGISTRY, PII, card_numbers, ibans, text_with_pii
 
 REF = "openai:gpt-4o-mini"
 IO = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -252,3 +252,9 @@ async def test_a_prompt_logged_to_the_ledger_is_the_redacted_one(tmp_path, monke
     ledger = (tmp_path / "usage.jsonl").read_text()
     assert "<EMAIL_1>" in ledger
     assert "jane.doe@example.com" not in ledger and "4111 1111 1111 1111" not in ledger
+
+
+def test_iban_lengths_are_the_registrys() -> None:
+    """Checked against python-stdnum's copy of the IBAN registry: a wrong length means a missed IBAN."""
+    registry = {country: 4 + sum(n for n, _ in parts) for country, parts in IBAN_REGISTRY.items()}
+    assert registry == IBAN_LENGTHS
