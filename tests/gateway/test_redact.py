@@ -206,6 +206,8 @@ async def test_reversible_mode_restores_values_in_the_answer_and_from_the_cache(
         ("3056 930902 5904", True),  # Diners Club, 4-6-4
         ("6011-0000-0000-0004", True),
         ("4000 0000 0000 0000 006", True),  # 19 digits, 4-4-4-4-3
+        ("6759 0000 0000 0000 5", True),  # Maestro, 17 digits
+        ("6759 0000 0000 0000 00", True),  # Maestro, 18 digits
         ("400000000000000000006", False),  # 21 digits: longer than any card
         ("0000 0000 0000 0000", False),  # no card number starts with 0
         ("4111 1111-1111 1111", False),  # one number is written with one separator
