@@ -74,9 +74,10 @@ def test_the_same_conversation_counts_the_same_in_either_shape(catalog) -> None:
 def test_images_count_by_detail_for_openai_and_flat_for_claude(catalog) -> None:
     image = {"type": "image_url", "image_url": {"url": "https://example.invalid/a.png"}}
     low = {"type": "image_url", "image_url": {"url": "https://example.invalid/b.png", "detail": "low"}}
-    conversation = parse_conversation([{"role": "user", "content": [{"type": "text", "text": "Compare"}, image, low]}])
-    assert count_conversation(conversation, catalog.resolve("openai:gpt-4o")).breakdown["images"] == 765 + 85
-    assert count_conversation(conversation, catalog.resolve("anthropic:claude-sonnet-4-5")).breakdown["images"] == 3200
+    parts = [{"type": "text", "text": "Compare"}, image, image, low]
+    conversation = parse_conversation([{"role": "user", "content": parts}])
+    assert count_conversation(conversation, catalog.resolve("openai:gpt-4o")).breakdown["images"] == 765 * 2 + 85
+    assert count_conversation(conversation, catalog.resolve("anthropic:claude-sonnet-4-5")).breakdown["images"] == 4800
 
 
 WEATHER = {
