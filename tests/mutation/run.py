@@ -4,11 +4,12 @@
     python -m tests.mutation.run --module secrets    # one (repeatable)
     python -m tests.mutation.run --list              # the modules and their tests
 
-Each module runs in its own copy of the package under `.mutation/NAME/` (git-ignored), laid out
-as it installs (`llmwright` <- tools/, `llmwright.server` <- mcp_server/) and put first on
-PYTHONPATH, so cosmic-ray mutates the copy in place while the checkout stays untouched and two
-modules run side by side. The tests come from the checkout and run through a warm fork server
-(`forkserver.py`). The run is niced (`nice -n 10`) so it leaves the CPU to interactive work.
+Each module runs in its own copy of the checkout under `.mutation/NAME/` (git-ignored), with the
+package laid out beside it as it installs (`llmwright` <- tools/, `llmwright.server` <-
+mcp_server/) and put first on PYTHONPATH. cosmic-ray mutates that copy in place, so the checkout
+is never changed, edits made during a run do not change what it measures, and two modules run side
+by side. The tests run through a warm fork server (`forkserver.py`), at `nice -n 10`, so the run
+leaves the CPU to interactive work.
 A survivor listed in modules.toml as equivalent counts as not failing; the score is
 (killed + equivalent) / mutants, and the command fails when a module scores under `fail_under`.
 """
@@ -78,12 +79,29 @@ def load_modules() -> tuple[dict, dict[str, Module]]:
     return data, modules
 
 
-def lay_out_package(site: Path) -> None:
-    """A copy of the package as it installs, compiled so that only an edited file is recompiled."""
+def lay_out_package(checkout: Path, site: Path) -> None:
+    """The package as it installs, compiled so that only an edited file is recompiled."""
     shutil.rmtree(site, ignore_errors=True)
     for folder, target in LAYOUT:
-        shutil.copytree(ROOT / folder, site / target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(checkout / folder, site / target)
     compileall.compile_dir(site, quiet=1, invalidation_mode=compileall.py_compile.PycInvalidationMode.CHECKED_HASH)
+
+
+def copy_checkout(target: Path) -> None:
+    """The checkout's files as they are now (tracked or new, not ignored): edits made during a run
+    (a test being written) cannot change what the run measures."""
+    shutil.rmtree(target, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (entry.decode() for entry in listed)):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -129,13 +147,14 @@ def changed_lines(diff: str) -> tuple[str, str]:
     return before, after
 
 
-def tally(module: Module, session: Path, skipped: int) -> Score:
-    score = Score(module.name, skipped=skipped)
+def tally(module: Module, session: Path) -> Score:
+    score = Score(module.name)
     equivalents = {(e["line"].strip(), e["mutant"].strip()): e for e in module.equivalent}
     used: set[tuple[str, str]] = set()
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
             if result.worker_outcome in (WorkerOutcome.SKIPPED, WorkerOutcome.NO_TEST):
+                score.skipped += 1
                 continue
             (mutation,) = item.mutations
             where = f"{module.path}:{mutation.start_pos[0]} {mutation.operator_name}"
@@ -165,11 +184,12 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
     started = time.monotonic()
     home = workdir / module.name
     home.mkdir(parents=True, exist_ok=True)
-    site = home / "site"
-    lay_out_package(site)
+    checkout, site = home / "checkout", home / "site"
+    copy_checkout(checkout)
+    lay_out_package(checkout, site)
     target = site / "llmwright" / Path(module.path).relative_to("tools")
     session = home / "session.sqlite"
-    skipped = prepare_session(module, target, session, swaps)
+    prepare_session(module, target, session, swaps)
     socket_path = home / "forkserver.sock"
     env = {
         **os.environ,
@@ -190,7 +210,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
     with (home / "log.txt").open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "tests.mutation.forkserver", "serve", str(socket_path)],
-            cwd=ROOT,
+            cwd=checkout,
             env=env,
             stdout=subprocess.PIPE,
             stderr=out,
@@ -199,7 +219,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
         try:
             if server.stdout is None or server.stdout.readline().strip() != "ready":
                 raise SystemExit(f"{module.name}: the fork server did not start; see {home / 'log.txt'}")
-            baseline = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+            baseline = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
             out.write(baseline.stdout)
             if baseline.returncode != 0:
                 raise SystemExit(
@@ -207,7 +227,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
                 )
             subprocess.run(
                 [sys.executable, "-m", "cosmic_ray.cli", "exec", str(config), str(session)],
-                cwd=ROOT,
+                cwd=checkout,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -217,7 +237,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
             server.kill()
             server.wait()
             socket_path.unlink(missing_ok=True)
-    score = tally(module, session, skipped)
+    score = tally(module, session)
     score.seconds = time.monotonic() - started
     if log:
         print(f"{module.name}: {score.score:.1f}% in {score.seconds:.0f} s", file=sys.stderr, flush=True)
@@ -248,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the scores and survivors to this file")
     parser.add_argument("--list", action="store_true", help="list the modules and their tests, run nothing")
     parser.add_argument("--no-nice", action="store_true", help="do not lower the run's CPU priority")
+    parser.add_argument(
+        "--tally",
+        action="store_true",
+        help="score the last run's sessions in --workdir again (after listing equivalents)",
+    )
     args = parser.parse_args(argv)
     data, modules = load_modules()
     if args.list:
@@ -261,8 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_nice:
         os.nice(10)
     swaps = set(data["operators"]["swaps"])
-    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        scores = list(pool.map(lambda m: run_module(m, swaps, args.workdir, True), chosen))
+    if args.tally:
+        scores = [tally(m, args.workdir / m.name / "session.sqlite") for m in chosen]
+    else:
+        with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            scores = list(pool.map(lambda m: run_module(m, swaps, args.workdir, True), chosen))
     for s in scores:
         for survivor in s.survivors:
             print(f"survived: {survivor}")

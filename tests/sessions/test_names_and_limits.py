@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,8 @@ def test_reports_go_only_to_active_sessions(project: Path) -> None:
     with pytest.raises(InvalidInput, match=r"archive/.* is not an active session; reports go to active sessions"):
         append_report(project, "llm-ml-engineer", "late report", session=started.name)
     assert archived.read_text() == before
+    current = start_session(project, "Current")
+    assert append_report(project, "llm-ml-engineer", "on time", session=current.name).n == 1
 
 
 def test_numbering_goes_on_from_the_last_numbered_report_in_a_hand_edited_file(project: Path) -> None:
@@ -183,3 +186,57 @@ def test_a_dangling_sessions_symlink_out_of_the_project_is_refused(project: Path
     with pytest.raises(OutsideSessions, match="outside the project"):
         start_session(project, "escape")
     assert not target.exists()
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch) -> datetime:
+    """Every report written at the same instant (a controllable clock, instead of racing a real one)."""
+    moment = datetime(2026, 12, 2, 9, 30, 15, 999_999, tzinfo=UTC)
+    monkeypatch.setattr("llmwright.sessions.append.utc_now", lambda: moment)
+    return moment
+
+
+def test_a_standalone_report_is_named_by_time_agent_and_title(project: Path, frozen_clock: datetime) -> None:
+    agent = "llm-" + "x" * 60
+    title = "Findings: " + "very long title words " * 5
+    first = append_report(project, agent, "body", title=title)
+    assert first.n == 1 and first.time == "2026-12-02T09:30:15.999Z"
+    stem = "20261202T093015999Z-llm-" + "x" * 36 + "-findings-very-long-title-words-very-long-title-wor"
+    assert Path(first.path).name == f"{stem}.md"
+    second = append_report(project, agent, "other body", title=title)  # the same name, the same millisecond
+    assert Path(second.path).name == f"{stem}-2.md"
+    assert Path(first.path).read_text().count("body") == 1
+    skipped = append_report(project, agent, "other body", title=title, skip_duplicate=True)
+    assert skipped.destination == "skipped" and skipped.path == second.path
+
+
+def test_duplicates_are_judged_against_the_agents_last_report(project: Path) -> None:
+    started = start_session(project, "Dupes")
+    append_report(project, "llm-ml-engineer", "A")
+    append_report(project, "llm-ml-engineer", "B")
+    again = append_report(project, "llm-ml-engineer", "A", skip_duplicate=True, session=started.name)
+    assert (again.destination, again.n) == ("session", 3)
+
+
+def test_secrets_in_the_title_and_the_body_are_all_counted(project: Path) -> None:
+    key, other = "sk-" + "a" * 30, "ghp_" + "b" * 36
+    standalone = append_report(project, "llm-ml-engineer", f"body {key}", title=f"title {other}")
+    assert standalone.secrets_redacted == 2 and standalone.message.endswith("; 2 secret(s) redacted")
+    start_session(project, "Secrets")
+    in_session = append_report(project, "llm-ml-engineer", f"body {key}", title=f"title {other}")
+    assert in_session.secrets_redacted == 2 and key not in Path(in_session.path).read_text()
+    skipped = append_report(project, "llm-ml-engineer", f"body {key}", title=f"title {other}", skip_duplicate=True)
+    assert skipped.destination == "skipped" and skipped.secrets_redacted == 2
+
+
+def test_numbering_goes_on_after_a_report_longer_than_the_read_back(project: Path) -> None:
+    start_session(project, "Long")
+    append_report(project, "llm-ml-engineer", "# Long\n\n" + "line of text\n" * 5_000)
+    assert append_report(project, "llm-ml-engineer", "short").n == 2
+
+
+def test_a_sessions_dir_cannot_be_re_pointed_after_its_check(project: Path) -> None:
+    sessions = SessionsDir.of(project)
+    with pytest.raises(AttributeError):
+        sessions.root = Path("/elsewhere")
+    assert {sessions} == {SessionsDir.of(project)}
