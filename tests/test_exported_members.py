@@ -25,9 +25,10 @@ EXPORTS = {
         "rule_catalog",
     },
     "llmwright.catalog": {
-        "CAPABILITIES", "SNAPSHOT_SUFFIX", "Capability", "Catalog", "ModelInfo", "ModelList", "Prices", "calc",
-        "catalog_at", "data_version", "find_genai_model", "get_catalog", "has_batch", "list_models",
-        "parse_capability", "refresh_litellm", "split_ref",
+        "CAPABILITIES", "SNAPSHOT_SUFFIX", "TIERS", "Benchmark", "Capability", "Catalog", "Latency", "ModelInfo",
+        "ModelList", "Prices", "Rating", "Ratings", "Score", "Tier", "calc", "catalog_at", "data_version",
+        "find_genai_model", "get_catalog", "has_batch", "list_models", "load_ratings", "parse_capability",
+        "refresh_litellm", "split_ref",
     },
     "llmwright.cost": {
         "DAYS_PER_MONTH", "Alternative", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",

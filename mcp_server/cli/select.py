@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from llmwright.catalog import parse_capability
 from llmwright.config import load_config
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
@@ -56,13 +55,14 @@ RECOMMEND_ONLY = (
     "local_only",
     "min_tier",
     "data_residency",
+    "allow_preview",
 )
 
 
 @click.command("select")
 @click.option("--task", help="what the model will do, in plain words")
-@click.option("--kind", type=click.Choice(TASK_KINDS), help="task kind (inferred from --task when omitted)")
-@click.option("--complexity", type=click.Choice(["low", "medium", "high"]), help="inferred when omitted")
+@click.option("--kind", help=f"task kind, one of {', '.join(TASK_KINDS)} (inferred from --task when omitted)")
+@click.option("--complexity", help="low, medium or high (inferred when omitted)")
 @click.option("--requests-per-day", type=float, help="volume: sizes $/month (with --eval too)")
 @click.option("--input-tokens", type=int, help="typical input tokens per request (default: typical for the task kind)")
 @click.option("--output-tokens", type=int, help="typical output tokens per request (default: typical for the kind)")
@@ -70,13 +70,18 @@ RECOMMEND_ONLY = (
 @click.option("--max-cost-per-day", type=float)
 @click.option("--max-cost-per-1m", "max_cost_per_1m_tokens", type=float, help="blended USD per million tokens")
 @click.option("--latency-p95", "latency_p95_s", type=float, help="p95 seconds for a whole response")
-@click.option("--context", "context_tokens", type=int, help="context tokens the task needs")
+@click.option(
+    "--context", "context_tokens", type=int, help="context tokens every request sends (sizes input tokens too)"
+)
 @click.option("--needs", default="", help="capabilities, comma-separated: tools,vision,json,structured_output,...")
-@click.option("--local-only", is_flag=True)
-@click.option("--providers", default="", help="allowed providers, comma-separated")
+@click.option("--local-only", is_flag=True, help="self-hosted models only (ollama, vllm, lmstudio)")
+@click.option("--providers", default="", help="allowed providers, comma-separated (naming a local runtime admits it)")
 @click.option("--exclude-providers", default="", help="providers never to use, comma-separated")
-@click.option("--min-tier", type=click.Choice(["small", "mid", "strong", "frontier"]))
-@click.option("--data-residency", help="a residency requirement carried into the justification")
+@click.option("--min-tier", help="small, mid, strong or frontier")
+@click.option(
+    "--data-residency", help="region requests must stay in: us, eu, uk, ca, cn, jp, in, au (unknown residency fails)"
+)
+@click.option("--allow-preview", is_flag=True, help="let a preview / experimental model be the primary")
 @click.option(
     "--ledger",
     "ledger_path",
@@ -126,10 +131,12 @@ def select_command(
         raise InvalidInput('give --task "what the model will do", or --eval FILE --candidates M1,M2')
     split = [p.strip() for p in providers.split(",") if p.strip()]
     excluded = [p.strip() for p in exclude_providers.split(",") if p.strip()]
-    capabilities = [parse_capability(c) for c in needs.split(",") if c.strip()]
-    requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **options)
-    ledger = None if no_ledger else (ledger_path or configured_ledger(load_config(config_path)))
-    result = recommend(requirements, ledger=ledger)
+    capabilities = [c.strip() for c in needs.split(",") if c.strip()]
+    given = {name: value for name, value in options.items() if value is not None and value is not False}
+    requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **given)
+    config = load_config(config_path)
+    ledger = None if no_ledger else (ledger_path or configured_ledger(config))
+    result = recommend(requirements, ledger=ledger, config=config)
     if output_format == "json":
         print_json(result)
     elif output_format == "markdown":
@@ -141,17 +148,17 @@ def select_command(
 def _print_table(result: Recommendation) -> None:
     out = console()
     out.print(
-        f"[bold]Task[/bold]: {result.task}  ({result.kind}, {result.complexity} complexity; "
+        f"[bold]Task[/bold]: {escape(result.task)}  ({result.kind}, {result.complexity} complexity; "
         f"needs a {result.required_tier}-tier model or better)"
     )
     if result.primary is None:
         out.print("[bold red]No model fits every constraint.[/bold red]")
-        for line in result.relax:
-            out.print(f"  - {line}")
+        for line in [*result.relax, *result.rules]:
+            out.print(f"  - {escape(line)}")
         return
     table = Table(title="Decision matrix", title_justify="left")
-    for column in ("", "model", "tier", "quality", "$/request", "$/month", "p95 s", "context", "capabilities"):
-        table.add_column(column)
+    for column in ("", "model", "tier", "quality", "evidence", "$/request", "$/month", "p95 s", "context"):
+        table.add_column(column, overflow="fold")
     roles = {result.primary.model: "primary"} | {f.model: f"fallback {i + 1}" for i, f in enumerate(result.fallbacks)}
     if result.budget_option:
         roles.setdefault(result.budget_option.model, "budget")
@@ -159,19 +166,22 @@ def _print_table(result: Recommendation) -> None:
     for row in rows:
         table.add_row(
             roles.get(row.model, ""),
-            row.model,
+            row.model + (" (preview)" if row.preview else ""),
             row.tier,
             f"{row.quality:.2f}",
+            escape(row.quality_evidence),
             usd(row.cost_per_request_usd),
             usd(row.cost_per_month_usd),
             p95_label(row),
             f"{row.context_window or 0:,}",
-            ",".join(row.capabilities),
         )
     out.print(table)
-    out.print("  p95: ~ estimated from the speed class, * measured on your usage ledger")
-    for line in [*result.justification, *result.tradeoffs]:
+    out.print("  p95: * measured on your usage ledger, ~ estimated from cited latency data, n/a no latency data")
+    for line in [*result.justification, *result.rules, *result.tradeoffs]:
         out.print(f"  - {escape(line)}")
+    for step in result.step_down:
+        gives = escape(step.gives_up)
+        out.print(f"  - Step down: {step.model} ({step.tier} tier) costs {step.saving_pct:g}% less; gives up {gives}.")
     out.print("\n[bold]llmwright.toml[/bold]\n" + escape(result.route_snippet))
 
 

@@ -20,19 +20,29 @@ def recommendation_markdown(result: Recommendation) -> str:
         "",
     ]
     if result.primary is None:
-        return "\n".join([*lines, "No model fits every constraint.", *[f"- {line}" for line in result.relax]])
+        return "\n".join(
+            [
+                *lines,
+                "No model fits every constraint.",
+                *[f"- {line}" for line in [*result.relax, *result.rules]],
+            ]
+        )
     lines += [
-        "| role | model | tier | quality | $/request | $/month | p95 s | context |",
-        "|---|---|---|---|---|---|---|---|",
+        "| role | model | tier | quality | evidence | $/request | $/month | p95 s | context |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for role, row in [("primary", result.primary), *[(f"fallback {i + 1}", f) for i, f in enumerate(result.fallbacks)]]:
         lines.append(
-            f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {usd(row.cost_per_request_usd)} | "
-            f"{usd(row.cost_per_month_usd)} | {p95_label(row)} | {row.context_window or 0:,} |"
+            f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {row.quality_evidence} | "
+            f"{usd(row.cost_per_request_usd)} | {usd(row.cost_per_month_usd)} | {p95_label(row)} | "
+            f"{row.context_window or 0:,} |"
         )
+    step_down = [
+        f"Step down: {s.model} ({s.tier}), {s.saving_pct:g}% cheaper; gives up {s.gives_up}." for s in result.step_down
+    ]
     lines += [
         "",
-        *[f"- {line}" for line in [*result.justification, *result.tradeoffs]],
+        *[f"- {line}" for line in [*result.justification, *result.rules, *result.tradeoffs, *step_down]],
         "",
         "```toml",
         result.route_snippet.rstrip(),
@@ -42,8 +52,10 @@ def recommendation_markdown(result: Recommendation) -> str:
 
 
 def p95_label(row: Choice) -> str:
-    """`*1.2` measured on the ledger, `~0.9` estimated from the speed class."""
-    return f"*{row.p95_s_measured}" if row.p95_s_measured is not None else f"~{row.p95_s_estimate}"
+    """`*1.2` measured on the ledger, `~0.9` estimated from latency data, `n/a` without data."""
+    if row.p95_s_measured is not None:
+        return f"*{row.p95_s_measured}"
+    return f"~{row.p95_s_estimate}" if row.p95_s_estimate is not None else "n/a"
 
 
 def eval_marks(score: CandidateScore, report: EvalReport) -> str:
