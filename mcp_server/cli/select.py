@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from llmwright.select import (
     eval_marks,
     format_ms,
     p95_label,
+    plan_markdown,
     recommend,
     recommendation_markdown,
 )
@@ -33,9 +35,11 @@ from llmwright.select.evaluate import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TARGET,
     CaseResult,
+    EvalPlan,
     EvalReport,
     evaluate_models,
     load_cases,
+    plan_eval,
 )
 
 from .options import config_option
@@ -94,6 +98,14 @@ RECOMMEND_ONLY = (
 @click.option("--target-accuracy", type=click.FloatRange(0, 1), help="with --eval: the accuracy to meet (default 0.9)")
 @click.option("--concurrency", type=click.IntRange(1, 256), help="with --eval: calls in flight at once (default 8)")
 @click.option("--no-cache", is_flag=True, help="with --eval: neither read nor write the response cache")
+@click.option(
+    "--dry-run", is_flag=True, help="with --eval: estimate tokens and dollars per candidate and judge; call nothing"
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1),
+    help="with --eval: exit 1 when the chosen candidate's accuracy is below this (for CI)",
+)
 @config_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table")
 def select_command(
@@ -108,6 +120,8 @@ def select_command(
     target_accuracy: float | None,
     concurrency: int | None,
     no_cache: bool,
+    dry_run: bool,
+    fail_under: float | None,
     config_path: str | None,
     **options: Any,
 ) -> None:
@@ -120,10 +134,15 @@ def select_command(
         given += [flag for flag, value in (("--ledger", ledger_path), ("--no-ledger", no_ledger)) if value]
         if given:
             raise InvalidInput(f"{', '.join(given)}: recommendation options, not used by an --eval run; drop them")
-        _evaluate(eval_file, candidates, target_accuracy, concurrency, no_cache, config_path, options, output_format)
+        if dry_run:
+            _dry_run(eval_file, candidates, options, output_format)
+            return
+        settings = EvalSettings(target_accuracy, concurrency, no_cache, fail_under)
+        _evaluate(eval_file, candidates, settings, config_path, options, output_format)
         return
     eval_only = [("--candidates", candidates), ("--target-accuracy", target_accuracy is not None)]
     eval_only += [("--concurrency", concurrency is not None), ("--no-cache", no_cache)]
+    eval_only += [("--dry-run", dry_run), ("--fail-under", fail_under is not None)]
     misplaced = [flag for flag, value in eval_only if value]
     if misplaced:
         raise InvalidInput(f"{', '.join(misplaced)}: only used with --eval FILE (the cases to run the candidates on)")
@@ -188,19 +207,46 @@ def _print_table(result: Recommendation) -> None:
 # -- --eval: settle it on your data ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EvalSettings:
+    target_accuracy: float | None
+    concurrency: int | None
+    no_cache: bool
+    fail_under: float | None
+
+
+def _refs(candidates: str) -> list[str]:
+    refs = [c.strip() for c in candidates.split(",") if c.strip()]
+    if not refs:
+        raise InvalidInput("--eval needs --candidates M1,M2 (provider:model references, comma-separated)")
+    return refs
+
+
+def _dry_run(eval_file: str, candidates: str, options: dict[str, Any], output_format: str) -> None:
+    """Tokens and dollars for the whole eval from the estimator: no configuration, no key, no call."""
+    plan = plan_eval(
+        load_cases(eval_file),
+        _refs(candidates),
+        source=Path(eval_file).name,
+        requests_per_day=options.get("requests_per_day"),
+    )
+    if output_format == "json":
+        print_json(plan)
+    elif output_format == "markdown":
+        click.echo(plan_markdown(plan))
+    else:
+        _print_plan(plan)
+
+
 def _evaluate(
     eval_file: str,
     candidates: str,
-    target_accuracy: float | None,
-    concurrency: int | None,
-    no_cache: bool,
+    settings: EvalSettings,
     config_path: str | None,
     options: dict[str, Any],
     output_format: str,
 ) -> None:
-    refs = [c.strip() for c in candidates.split(",") if c.strip()]
-    if not refs:
-        raise InvalidInput("--eval needs --candidates M1,M2 (provider:model references, comma-separated)")
+    refs = _refs(candidates)
     cases = load_cases(eval_file)
     config = load_config(config_path)
     report = asyncio.run(
@@ -209,10 +255,11 @@ def _evaluate(
             cases,
             refs,
             source=Path(eval_file).name,
-            target_accuracy=DEFAULT_TARGET if target_accuracy is None else target_accuracy,
-            concurrency=concurrency or DEFAULT_CONCURRENCY,
+            target_accuracy=DEFAULT_TARGET if settings.target_accuracy is None else settings.target_accuracy,
+            concurrency=settings.concurrency or DEFAULT_CONCURRENCY,
             requests_per_day=options.get("requests_per_day"),
-            no_cache=no_cache,
+            no_cache=settings.no_cache,
+            fail_under=settings.fail_under,
         )
     )
     if output_format == "json":
@@ -224,6 +271,41 @@ def _evaluate(
     if all(candidate.status == "failed" for candidate in report.candidates):
         click.echo("error: no candidate answered a single case (see the errors above)", err=True)
         sys.exit(1)
+    if report.gate is not None and not report.gate.passed:
+        gate = report.gate
+        accuracy = f"{gate.accuracy:.0%}" if gate.accuracy is not None else "no answer"
+        click.echo(
+            f"error: {gate.model or 'no candidate'} reached {accuracy}, under --fail-under {gate.fail_under:.0%}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _print_plan(plan: EvalPlan) -> None:
+    out = console()
+    out.print(f"[bold]Dry run[/bold]: {escape(plan.source)}, {plan.cases} cases; nothing was called")
+    table = Table(title="Estimated cost of the eval", title_justify="left")
+    for column in ("model", "role", "calls", "input tokens", "output tokens", "thinking", "$ total", "$/case"):
+        table.add_column(column, justify="left" if column in ("model", "role") else "right", no_wrap=column == "model")
+    for row in [*plan.candidates, *plan.judges]:
+        thinking = "unmeasured" if row.thinking_tokens is None else f"{row.thinking_tokens:,}"
+        table.add_row(
+            row.model,
+            row.role,
+            f"{row.calls:,}",
+            f"{row.input_tokens:,}",
+            f"{row.output_tokens:,}",
+            thinking,
+            usd(row.cost_usd),
+            usd(row.cost_per_case_usd),
+        )
+    out.print(table)
+    out.print(f"  total: {usd(plan.total_usd)}")
+    for row in [*plan.candidates, *plan.judges]:
+        for note in row.notes:
+            out.print(f"  - {escape(row.model)}: {escape(note)}")
+    for line in plan.assumptions:
+        out.print(f"  - assumed: {escape(line)}")
 
 
 async def _run_eval(config, cases, refs: list[str], **settings: Any) -> EvalReport:

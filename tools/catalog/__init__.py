@@ -6,7 +6,7 @@ from .catalog import SNAPSHOT_SUFFIX, Catalog, catalog_at, data_version, get_cat
 from .listing import ModelList, list_models
 from .model import CAPABILITIES, Capability, ModelInfo, Prices
 from .prices import calc, find_genai_model, has_batch
-from .ratings import TIERS, Benchmark, Latency, Rating, Ratings, Score, Tier, load_ratings
+from .ratings import TIERS, Benchmark, Latency, Rating, Ratings, Score, Tier, is_preview, load_ratings
 
 __all__ = [
     "CAPABILITIES",
@@ -29,6 +29,7 @@ __all__ = [
     "find_genai_model",
     "get_catalog",
     "has_batch",
+    "is_preview",
     "list_models",
     "load_ratings",
     "parse_capability",

@@ -9,6 +9,7 @@ a model without a figure has none, and callers say "no benchmark data" or "no la
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,10 +18,19 @@ from typing import Any, Literal
 
 from ..errors import LLMWrightError, UnknownModel
 from .catalog import Catalog
+from .model import ModelInfo
 
 Tier = Literal["small", "mid", "strong", "frontier"]
 TIERS: tuple[Tier, ...] = ("small", "mid", "strong", "frontier")
 DATA_FILES = ("quality.toml", "benchmarks.toml", "latency.toml")
+# `gemini-3.1-pro-preview`, `deepseek-v3.2-exp`, `…-experimental`: names providers give to models
+# they may change or withdraw without the notice a stable model gets.
+PREVIEW = re.compile(r"(preview|experimental|(?:^|[-_.:/])exp(?:$|[-_.:/]))", re.IGNORECASE)
+
+
+def is_preview(model: ModelInfo) -> bool:
+    """A preview or experimental model: usable, but not one to build on unless asked."""
+    return bool(PREVIEW.search(model.model))
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,21 @@ class Ratings:
     def tier_of(self, ref: str) -> Tier | None:
         rating = self.models.get(ref)
         return rating.tier if rating else None
+
+    def gives_up(self, cheaper: Rating, chosen: Rating, kind: str | None = None) -> str:
+        """What moving from `chosen` to `cheaper` costs, in the data's own terms (benchmarks both have)."""
+        words = f"{cheaper.tier} tier instead of {chosen.tier}"
+        theirs = {s.benchmark: s for s in chosen.scores}
+        shared = [
+            (mine, theirs[mine.benchmark])
+            for mine in cheaper.scores
+            if mine.benchmark in theirs and (kind is None or kind in self.benchmarks[mine.benchmark].kinds)
+        ]
+        for mine, other in shared:
+            words += f"; {mine.benchmark} {mine.value:g} vs {other.value:g} {self.benchmarks[mine.benchmark].unit}"
+        if not shared:
+            words += f"; no shared benchmark data{f' for {kind}' if kind else ''}"
+        return words
 
 
 def _text(name: str) -> str:

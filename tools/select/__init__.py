@@ -4,7 +4,7 @@ from .binding import Binding
 from .compare import Comparison, compare
 from .measured import Measured, configured_ledger, load_measured
 from .recommend import Choice, Recommendation, Rejected, StepDown, configured_local_providers, recommend
-from .report import eval_markdown, eval_marks, format_ms, p95_label, recommendation_markdown
+from .report import eval_markdown, eval_marks, format_ms, p95_label, plan_markdown, recommendation_markdown
 from .requirements import TASK_KINDS, Requirements, TaskKind
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "format_ms",
     "load_measured",
     "p95_label",
+    "plan_markdown",
     "recommend",
     "recommendation_markdown",
 ]

@@ -11,10 +11,9 @@ import math
 
 from pydantic import BaseModel, Field
 
-from ..catalog import TIERS, ModelInfo, Ratings
+from ..catalog import TIERS, ModelInfo, Ratings, is_preview
 from ..providers import provider_rows
 from .constraints import CONSTRAINTS, Candidate, Violation, required_tier
-from .preview import is_preview
 from .rank import rank
 from .requirements import Requirements
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..catalog import Rating, Ratings
 from ..providers import provider_rows
 from .constraints import required_tier
-from .quality import quality_for
 from .requirements import Requirements
 
 if TYPE_CHECKING:
@@ -120,18 +118,6 @@ def measured_lines(measured: list[MeasuredLatency]) -> list[str]:
             f"({m.since[:10]} to {m.until[:10]}); ranking uses these instead of the table."
         )
     return lines
-
-
-def gives_up(cheaper: Rating, chosen: Rating, kind: str, ratings: Ratings) -> str:
-    """What stepping down from `chosen` to `cheaper` costs in quality, in the data's own terms."""
-    mine, theirs = quality_for(cheaper, kind, ratings), quality_for(chosen, kind, ratings)
-    words = f"{cheaper.tier} tier instead of {chosen.tier}"
-    if mine.score is not None and theirs.score is not None and mine.score.benchmark == theirs.score.benchmark:
-        unit = ratings.benchmarks[mine.score.benchmark].unit
-        words += f"; {mine.score.benchmark} {mine.score.value:g} vs {theirs.score.value:g} {unit}"
-    elif mine.score is None:
-        words += f"; no benchmark data for {kind}"
-    return words
 
 
 def tradeoffs(primary: Choice, fallbacks: list[Choice], budget: Choice | None) -> list[str]:

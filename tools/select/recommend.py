@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from ..catalog import TIERS, Catalog, ModelInfo, Ratings, get_catalog, load_ratings
+from ..catalog import TIERS, Catalog, ModelInfo, Ratings, get_catalog, is_preview, load_ratings
 from ..cost import DAYS_PER_MONTH
 from ..errors import InvalidInput
 from ..providers import provider_rows, suggestible
@@ -31,7 +31,6 @@ from .constraints import (
 )
 from .infer import infer_complexity, infer_kind
 from .measured import Measured, load_measured
-from .preview import is_preview
 from .quality import quality_for
 from .rank import rank
 from .requirements import TYPICAL_TOKENS, Requirements
@@ -287,8 +286,6 @@ def _step_down(
     tier_only: list[Candidate], primary: Candidate, req: Requirements, ratings: Ratings, limit: int = 3
 ) -> list:
     """Cheaper models below the required tier that fit every other constraint, labelled with what they give up."""
-    from .explain import gives_up
-
     cheaper = sorted(
         (c for c in tier_only if c.cost_per_request < primary.cost_per_request),
         key=lambda c: (-TIERS.index(c.rating.tier), c.cost_per_request, c.model.ref),
@@ -302,7 +299,7 @@ def _step_down(
                 tier=c.rating.tier,
                 cost_per_request_usd=c.cost_per_request,
                 saving_pct=round(saving * 100, 1),
-                gives_up=gives_up(c.rating, primary.rating, req.kind or "chat", ratings),
+                gives_up=ratings.gives_up(c.rating, primary.rating, req.kind or "chat"),
             )
         )
     return found

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..cost import format_usd as usd
 
 if TYPE_CHECKING:  # evaluate loads the gateway; recommending alone must not pay for it
-    from .evaluate import CandidateScore, EvalReport
+    from .evaluate import CandidateScore, EvalPlan, EvalReport
     from .recommend import Choice, Recommendation
 
 
@@ -87,3 +87,23 @@ def eval_markdown(report: EvalReport) -> str:
             + (f" {usd(s.cost_per_month_usd)} |" if monthly else "")
         )
     return "\n".join([*lines, "", *[f"- {line}" for line in report.verdict]])
+
+
+def plan_markdown(plan: EvalPlan) -> str:
+    """A dry run's estimate as markdown: tokens and dollars per candidate and judge."""
+    lines = [
+        f"## Eval dry run: {plan.source}",
+        "",
+        f"{plan.cases} cases; nothing was called. Estimated total **{usd(plan.total_usd)}**.",
+        "",
+        "| model | role | calls | input tokens | output tokens | thinking | $ total | $/case |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in [*plan.candidates, *plan.judges]:
+        thinking = "unmeasured" if row.thinking_tokens is None else f"{row.thinking_tokens:,}"
+        lines.append(
+            f"| {row.model} | {row.role} | {row.calls:,} | {row.input_tokens:,} | {row.output_tokens:,} | {thinking} | "
+            f"{usd(row.cost_usd)} | {usd(row.cost_per_case_usd)} |"
+        )
+    notes = [f"{row.model}: {note}" for row in [*plan.candidates, *plan.judges] for note in row.notes]
+    return "\n".join([*lines, "", *[f"- {line}" for line in [*notes, *plan.assumptions]]])
