@@ -1,10 +1,10 @@
 """Order eligible models: quality for the task, cost at the stated volume, latency, headroom.
 
 The weights are part of the contract (deterministic, documented): 0.45 quality, 0.35
-cost, 0.10 latency, 0.10 window headroom, minus 0.08 per tier above the one required when
-the model costs more than the cheapest candidate of the required tier (prefer the minimal
-capable model; a stronger model that is also cheaper is not held back), minus 0.5 x the
-error rate measured on the usage
+cost, 0.10 latency, 0.10 window headroom, minus up to 0.08 per tier above the one required
+(prefer the minimal capable model), scaled by how much more the model costs than the
+cheapest candidate of the required tier: nothing when it costs no more, the full 0.08 at
+ten times as much; minus 0.5 x the error rate measured on the usage
 ledger (failing 16% of its attempts costs a model as much as one needless tier).
 Latency is the ledger's measured p95 where it has enough calls, else the latency table's
 estimate; a model with neither scores 0 on latency, so it ranks below a model with data
@@ -41,14 +41,13 @@ def score(
     window = candidate.model.context_window or 0
     headroom = min(1.0, math.log2(max(window / max(req.needed_window, 1), 1.0)) / 4)
     over = TIERS.index(candidate.rating.tier) - TIERS.index(required_tier(req))
-    if candidate.cost_per_request <= floor:
-        over = 0
+    dearer = math.log10(candidate.cost_per_request / floor) if floor > 0 and candidate.cost_per_request > floor else 0.0
     total = (
         WEIGHTS["quality"] * quality
         + WEIGHTS["cost"] * _cost_score(candidate.cost_per_request, cheapest, dearest)
         + WEIGHTS["latency"] * latency
         + WEIGHTS["headroom"] * headroom
-        - OVERKILL_PENALTY * max(over, 0)
+        - OVERKILL_PENALTY * max(over, 0) * min(1.0, dearer)
         - ERROR_PENALTY * candidate.error_rate
     )
     return round(total, 4)
