@@ -94,7 +94,7 @@ def estimate_tables(report: EstimateReport) -> list[Table | str]:
         elif r.alternatives_note:
             lines.append(f"cheaper alternatives: {r.alternatives_note}")
         for a in r.step_down:
-            lines.append(f"step down: {a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%), gives up {a.gives_up}")
+            lines.append(f"step down: {a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%): {a.gives_up}")
         if r.tokens.method == "estimate":
             lines.append(f"tokens: {r.tokens.note}")
         if lines:

@@ -200,7 +200,7 @@ def _print_table(result: Recommendation) -> None:
         out.print(f"  - {escape(line)}")
     for step in result.step_down:
         gives = escape(step.gives_up)
-        out.print(f"  - Step down: {step.model} ({step.tier} tier) costs {step.saving_pct:g}% less; gives up {gives}.")
+        out.print(f"  - Step down: {step.model} ({step.tier} tier) costs {step.saving_pct:g}% less: {gives}.")
     out.print("\n[bold]llmwright.toml[/bold]\n" + escape(result.route_snippet))
 
 

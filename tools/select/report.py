@@ -37,9 +37,7 @@ def recommendation_markdown(result: Recommendation) -> str:
             f"{usd(row.cost_per_request_usd)} | {usd(row.cost_per_month_usd)} | {p95_label(row)} | "
             f"{row.context_window or 0:,} |"
         )
-    step_down = [
-        f"Step down: {s.model} ({s.tier}), {s.saving_pct:g}% cheaper; gives up {s.gives_up}." for s in result.step_down
-    ]
+    step_down = [f"Step down: {s.model} ({s.tier}), {s.saving_pct:g}% cheaper: {s.gives_up}." for s in result.step_down]
     lines += [
         "",
         *[f"- {line}" for line in [*result.justification, *result.rules, *result.tradeoffs, *step_down]],
