@@ -284,7 +284,7 @@ def _chain(
 
 def _step_down(
     tier_only: list[Candidate], primary: Candidate, req: Requirements, ratings: Ratings, limit: int = 3
-) -> list:
+) -> list[StepDown]:
     """Cheaper models below the required tier that fit every other constraint, labelled with what they give up."""
     cheaper = sorted(
         (c for c in tier_only if c.cost_per_request < primary.cost_per_request),
