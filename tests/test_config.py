@@ -136,6 +136,11 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         ("[gateway]\nbudget_warn_at = 0\n", "gateway.budget_warn_at"),
         ("[gateway]\nbackoff_max_s = -1\n", "gateway.backoff_max_s"),
         ("[audit.severity]\nLLM101 = 'urgent'\n", "audit.severity.LLM101"),
+        ("[providers.x]\ndaily_tokens = -1\n", "providers.x.daily_tokens"),
+        ("[routes.r]\nchain = ['a:b']\ndaily_usd = -1\n", "routes.r.daily_usd"),
+        ("[routes.r]\nchain = ['a:b']\ndaily_tokens = -1\n", "routes.r.daily_tokens"),
+        ("[gateway]\nbackoff_base_s = -0.1\n", "gateway.backoff_base_s"),
+        ("[gateway]\nretry_after_max_s = -1\n", "gateway.retry_after_max_s"),
     ],
 )
 def test_values_out_of_range_are_refused(tmp_path, text: str, place: str) -> None:
@@ -151,6 +156,18 @@ def test_limits_at_their_edges_are_accepted(tmp_path) -> None:
     )
     config = load_config(path)
     assert config.providers["x"].max_retries == 10 and config.gateway.budget_warn_at == 1
+    path.write_text(
+        "[providers.y]\nrpm = 0.5\ntpm = 0.5\ntimeout_s = 0.5\nreset_timeout_s = 0.5\nmax_retries = 0\n"
+        "max_connections = 1\n[routes.r]\nchain = ['a:b']\ndaily_usd = 0\ndaily_tokens = 0\n"
+        "[gateway]\ndeadline_s = 0.5\nbudget_warn_at = 0.01\n"
+    )
+    config = load_config(path)
+    assert (config.providers["y"].rpm, config.providers["y"].max_retries, config.gateway.deadline_s) == (0.5, 0, 0.5)
+
+
+def test_a_name_close_to_none_lists_the_valid_ones(tmp_path) -> None:
+    message = _refusal(tmp_path / "llmwright.toml", "[cache]\nzzzzzz = 1\n")
+    assert message.endswith("unknown key 'zzzzzz' in [cache]; valid keys: backend, ttl_s, url")
 
 
 def test_the_search_rule(tmp_path, monkeypatch) -> None:
