@@ -209,6 +209,7 @@ async def test_reversible_mode_restores_values_in_the_answer_and_from_the_cache(
         ("6759 0000 0000 0000 5", True),  # Maestro, 17 digits
         ("6759 0000 0000 0000 00", True),  # Maestro, 18 digits
         ("400000000000000000006", False),  # 21 digits: longer than any card
+        ("4000 0000 0000 0000 0002", False),  # 20 digits, Luhn-valid, in fours: still too long
         ("0000 0000 0000 0000", False),  # no card number starts with 0
         ("4111 1111-1111 1111", False),  # one number is written with one separator
         ("41 1111 1111 1111 11", False),  # not a card's grouping
@@ -260,3 +261,26 @@ def test_iban_lengths_are_the_registrys() -> None:
     """Checked against python-stdnum's copy of the IBAN registry: a wrong length means a missed IBAN."""
     registry = {country: 4 + sum(n for n, _ in parts) for country, parts in IBAN_REGISTRY.items()}
     assert registry == IBAN_LENGTHS
+
+
+def test_tool_call_arguments_are_redacted_value_by_value_and_odd_calls_pass_through() -> None:
+    nested = {"to": ["jane@example.com", {"card": "4111 1111 1111 1111"}], "n": 3, "ok": True, "none": None}
+    calls = [
+        {"id": "1", "type": "function", "function": {"name": "a", "arguments": json.dumps(nested)}},
+        {"id": "2", "type": "function", "function": {"name": "b", "arguments": "not JSON: call (415) 555-0100"}},
+        {"id": "3", "type": "function", "function": {"name": "c"}},
+        {"id": "4", "type": "function", "function": {"name": "d", "arguments": {"already": "parsed"}}},
+        "not a call",
+    ]
+    redactor = Redactor()
+    (sent,) = redactor.redact_messages([{"role": "assistant", "content": None, "tool_calls": calls}])
+    first, second, *rest = sent["tool_calls"]
+    assert json.loads(first["function"]["arguments"]) == {
+        "to": ["<EMAIL_1>", {"card": "<CARD_1>"}],
+        "n": 3,
+        "ok": True,
+        "none": None,
+    }
+    assert second["function"]["arguments"] == "not JSON: call <PHONE_1>"
+    assert rest == calls[2:] and sent["content"] is None
+    assert redactor.restore(first["function"]["arguments"]) == json.dumps(nested)
