@@ -233,6 +233,8 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
                 stderr=subprocess.STDOUT,
                 check=True,
             )
+            if server.poll() is not None:  # every run after it died would have counted as a kill
+                raise SystemExit(f"{module.name}: the fork server died during the run; see {home / 'log.txt'}")
         finally:
             server.kill()
             server.wait()
