@@ -191,7 +191,7 @@ def test_a_dangling_sessions_symlink_out_of_the_project_is_refused(project: Path
 @pytest.fixture
 def frozen_clock(monkeypatch) -> datetime:
     """Every report written at the same instant (a controllable clock, instead of racing a real one)."""
-    moment = datetime(2026, 12, 2, 9, 30, 15, 999_999, tzinfo=UTC)
+    moment = datetime(2026, 12, 2, 9, 30, 15, 500_499, tzinfo=UTC)
     monkeypatch.setattr("llmwright.sessions.append.utc_now", lambda: moment)
     return moment
 
@@ -200,8 +200,8 @@ def test_a_standalone_report_is_named_by_time_agent_and_title(project: Path, fro
     agent = "llm-" + "x" * 60
     title = "Findings: " + "very long title words " * 5
     first = append_report(project, agent, "body", title=title)
-    assert first.n == 1 and first.time == "2026-12-02T09:30:15.999Z"
-    stem = "20261202T093015999Z-llm-" + "x" * 36 + "-findings-very-long-title-words-very-long-title-wor"
+    assert first.n == 1 and first.time == "2026-12-02T09:30:15.500Z"
+    stem = "20261202T093015500Z-llm-" + "x" * 36 + "-findings-very-long-title-words-very-long-title-wor"
     assert Path(first.path).name == f"{stem}.md"
     second = append_report(project, agent, "other body", title=title)  # the same name, the same millisecond
     assert Path(second.path).name == f"{stem}-2.md"
