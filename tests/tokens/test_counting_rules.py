@@ -249,3 +249,10 @@ def test_tool_use_input_is_compact_json() -> None:
     part = {"type": "tool_use", "name": "f", "input": {"a": [1, 2], "b": "c"}}
     (message,) = parse_conversation([{"role": "assistant", "content": [part]}]).messages
     assert message.text == "f" + json.dumps({"a": [1, 2], "b": "c"}, separators=(",", ":"))
+
+
+def test_a_size_given_by_the_caller_has_no_band(catalog) -> None:
+    from llmwright.estimate import count_tokens
+
+    given = count_tokens(1_000, catalog.resolve("anthropic:claude-sonnet-4-5"))
+    assert (given.method, given.tokens, given.low, given.high, given.error_band) == ("given", 1_000, 1_000, 1_000, 0)
