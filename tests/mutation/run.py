@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -180,7 +181,16 @@ def test_command(module: Module, socket_path: Path) -> list[str]:
     return [sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), "--", *pytest_args]
 
 
-def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Score:
+def reopen_survivors(session: Path, source: str, stamp: Path) -> bool:
+    """Keep the last run's verdicts but run its survivors again, when the module is the one it mutated."""
+    if not session.exists() or not stamp.exists() or stamp.read_text() != source:
+        return False
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'normal' AND test_outcome = 'survived'")
+    return True
+
+
+def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume: bool = False) -> Score:
     started = time.monotonic()
     home = workdir / module.name
     home.mkdir(parents=True, exist_ok=True)
@@ -188,8 +198,11 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool) -> Sco
     copy_checkout(checkout)
     lay_out_package(checkout, site)
     target = site / "llmwright" / Path(module.path).relative_to("tools")
-    session = home / "session.sqlite"
-    prepare_session(module, target, session, swaps)
+    session, stamp = home / "session.sqlite", home / "source.py"
+    source = target.read_text(encoding="utf-8")
+    if not (resume and reopen_survivors(session, source, stamp)):
+        prepare_session(module, target, session, swaps)
+        stamp.write_text(source, encoding="utf-8")
     socket_path = home / "forkserver.sock"
     env = {
         **os.environ,
@@ -271,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the modules and their tests, run nothing")
     parser.add_argument("--no-nice", action="store_true", help="do not lower the run's CPU priority")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="run only the last run's survivors again (after adding tests), if the module is unchanged",
+    )
+    parser.add_argument(
         "--tally",
         action="store_true",
         help="score the last run's sessions in --workdir again (after listing equivalents)",
@@ -292,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = [tally(m, args.workdir / m.name / "session.sqlite") for m in chosen]
     else:
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            scores = list(pool.map(lambda m: run_module(m, swaps, args.workdir, True), chosen))
+            scores = list(pool.map(lambda m: run_module(m, swaps, args.workdir, True, args.resume), chosen))
     for s in scores:
         for survivor in s.survivors:
             print(f"survived: {survivor}")
