@@ -186,7 +186,7 @@ def reopen_survivors(session: Path, source: str, stamp: Path) -> bool:
     if not session.exists() or not stamp.exists() or stamp.read_text() != source:
         return False
     with sqlite3.connect(session) as db:
-        db.execute("DELETE FROM work_results WHERE worker_outcome = 'normal' AND test_outcome = 'survived'")
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'")
     return True
 
 
