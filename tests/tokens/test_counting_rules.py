@@ -78,6 +78,8 @@ def test_images_count_by_detail_for_openai_and_flat_for_claude(catalog) -> None:
     conversation = parse_conversation([{"role": "user", "content": parts}])
     assert count_conversation(conversation, catalog.resolve("openai:gpt-4o")).breakdown["images"] == 765 * 2 + 85
     assert count_conversation(conversation, catalog.resolve("anthropic:claude-sonnet-4-5")).breakdown["images"] == 4800
+    image_only = parse_conversation([{"role": "user", "content": [image]}])
+    assert count_conversation(image_only, catalog.resolve("openai:gpt-4o")).breakdown["text"] == 0
 
 
 WEATHER = {
@@ -137,8 +139,9 @@ def test_an_estimate_reads_the_system_prompt_first_whatever_the_shape(catalog) -
     """The content guess looks at the conversation in order, system prompt first, as the model reads it."""
     model = catalog.resolve("anthropic:claude-sonnet-4-5")
     data = json.dumps({"rows": [{"id": i, "tags": ["a", "b"], "ok": True} for i in range(40)]})
-    anthropic = parse_conversation({"system": "Be terse.", "messages": [{"role": "user", "content": data}]})
-    openai = parse_conversation([{"role": "system", "content": "Be terse."}, {"role": "user", "content": data}])
+    turns = [{"role": "user", "content": data}, {"role": "assistant", "content": "Noted."}]
+    anthropic = parse_conversation({"system": "Be terse.", "messages": turns})
+    openai = parse_conversation([{"role": "system", "content": "Be terse."}, *turns])
     counted = count_conversation(anthropic, model)
     assert counted.content_type == count_conversation(openai, model).content_type == "code"
     assert counted.tokens == count_conversation(openai, model).tokens
