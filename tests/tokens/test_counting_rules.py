@@ -139,7 +139,7 @@ def test_an_estimate_reads_the_system_prompt_first_whatever_the_shape(catalog) -
     """The content guess looks at the conversation in order, system prompt first, as the model reads it."""
     model = catalog.resolve("anthropic:claude-sonnet-4-5")
     data = json.dumps({"rows": [{"id": i, "tags": ["a", "b"], "ok": True} for i in range(40)]})
-    turns = [{"role": "user", "content": data}, {"role": "assistant", "content": "Noted."}]
+    turns = [{"role": "user", "content": data}, {"role": "assistant", "content": "return rows;"}]
     anthropic = parse_conversation({"system": "Be terse.", "messages": turns})
     openai = parse_conversation([{"role": "system", "content": "Be terse."}, *turns])
     counted = count_conversation(anthropic, model)
