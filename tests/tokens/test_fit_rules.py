@@ -112,3 +112,28 @@ def test_truncation_needs_a_known_window_and_room_for_the_output(catalog) -> Non
     with pytest.raises(InvalidInput, match="max output 128,000 leaves no room in openai:gpt-4o's 128,000-token window"):
         truncate(conversation, model, max_output=128_000)
     assert truncate(conversation, model, max_output=127_990).fits
+
+
+def test_larger_windows_rank_by_input_and_output_price_together(catalog) -> None:
+    from llmwright.catalog import Catalog
+
+    model = catalog.resolve("openai:gpt-4o")
+
+    def variant(name: str, input_price: float, output_price: float):
+        prices = model.prices.model_copy(update={"input": input_price, "output": output_price})
+        return model.model_copy(update={"ref": f"openai:{name}", "model": name, "aliases": [], "prices": prices,
+                                        "context_window": 1_000_000, "status": "active"})  # fmt: skip
+
+    small = Catalog(models=[variant("cheap-in", 1.0, 3.0), variant("cheap-out", 5.0, 2.0), model], data_version="test")
+    assert larger_windows(small, model, 500_000) == ["openai:cheap-in", "openai:cheap-out"]
+
+
+def test_truncation_never_leaves_a_tool_result_before_the_last_message(catalog) -> None:
+    """Dropping a large tool call leaves its small result first: the result goes too, though the rest would fit."""
+    model = catalog.resolve("openai:gpt-4o").model_copy(update={"context_window": 80})
+    call = {"function": {"name": "f", "arguments": '{"q": "' + "word " * 60 + '"}'}}
+    messages = [{"role": "user", "content": "q0"}, {"role": "assistant", "content": None, "tool_calls": [call]}]
+    messages += _chat([("tool", "ok"), ("user", "final")])
+    result = truncate(parse_conversation(messages), model, max_output=20)
+    assert [m.role for m in result.conversation.messages] == ["user"] and result.dropped_messages == 3
+    assert result.conversation.messages[0].text == "final"
