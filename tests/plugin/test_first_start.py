@@ -3,8 +3,9 @@
 The launcher never installs inside `serve`: the server answers `initialize` at once with no
 tools and says why, the SessionStart hook (`llmwright.sh prepare`) builds the venv in the
 background, and the same session then gets every tool (the standby hands over and sends
-`tools/list_changed`). Offline: every Python the launcher looks for is a bare venv, and a
-stand-in `uv` plays the installer (it makes the venv run the test's own interpreter).
+`tools/list_changed`): through the `mcp` client, then through a real `claude -p` session.
+Offline: every Python the launcher looks for is a bare venv, and a stand-in `uv` plays the
+installer (it makes the venv run the test's own interpreter).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from llmwright import __version__
+from tests.support.fake_claude_api import Block, FakeClaudeAPI, Seen, Text, ToolUse
 
-from .support import LAUNCHER, ROOT
+from .support import LAUNCHER, PLUGIN_PREFIX, ROOT, claude_home_env, fresh_clone, npm_tool, run
 
 pytestmark = pytest.mark.slow
 
@@ -141,3 +143,52 @@ def test_nothing_installs_while_not_ready_and_no_install_says_how(bare_machine: 
     assert (hook.returncode, hook.stdout) == (0, "")
     assert "environment is not ready yet" in hook.stderr and "app.py was not audited" in hook.stderr
     assert not Path(bare_machine["FAKE_UV_LOG"]).exists() and not (tmp_path / "plugin-data" / "venv").exists()
+
+
+def test_a_real_claude_code_session_gets_the_tools_once_the_background_install_is_done(
+    bare_machine: dict[str, str], tmp_path: Path
+) -> None:
+    """The same, through `claude -p`: the SessionStart hook starts the install and tells Claude, the
+    server connects at once, and a later turn of the same session calls an llmwright tool."""
+    claude = npm_tool("claude")
+    home, project = tmp_path / "home", tmp_path / "project"
+    home.mkdir()
+    project.mkdir()
+    clone = fresh_clone(tmp_path / "plugin checkout" / "llmwright")
+    env = bare_machine | {k: v for k, v in claude_home_env(home).items() if not k.startswith("LLMWRIGHT_")}
+    env = {k: v for k, v in env.items() if v is not None}
+    env["PATH"] = f"{env['PATH']}:{Path(claude).parent}"
+    for args in (("plugin", "marketplace", "add", str(clone)), ("plugin", "install", "llmwright@llmwright")):
+        done = run(claude, *args, cwd=project, env=env, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+    estimate = PLUGIN_PREFIX + "estimate_cost"
+
+    def script(seen: Seen) -> list[Block]:
+        if estimate not in seen.offered:  # not ready yet: wait a little, as a model would
+            return [ToolUse("Bash", {"command": "timeout 2 tail -f /dev/null; true", "description": "wait"})]
+        if not any(use["name"] == estimate for use in seen.tool_uses()):
+            if estimate in seen.tools or estimate in seen.loaded:
+                return [ToolUse(estimate, {"models": ["openai:gpt-4o-mini"], "input_tokens": 1200})]
+            return [ToolUse("ToolSearch", {"query": f"select:{estimate}"})]
+        return [Text("Priced.")]
+
+    with FakeClaudeAPI(script) as api:
+        env |= {"ANTHROPIC_BASE_URL": api.url, "ANTHROPIC_API_KEY": "sk-ant-api03-first-start-fake-key"}
+        result = run(
+            claude,
+            "-p",
+            "Price a call.",
+            "--allowedTools",
+            f"Bash,{PLUGIN_PREFIX.rstrip('_')}",
+            cwd=project,
+            env=env,
+            timeout=180,
+            stdin=subprocess.DEVNULL,
+        )
+    assert result.returncode == 0 and not api.errors, result.stdout + result.stderr + str(api.errors)
+    first = api.seen[0]
+    assert estimate not in first.offered, "the first turn ran before the install finished"
+    assert any("installing its Python dependencies in the background" in text for text in first.texts())
+    priced = next(r for r in api.seen[-1].tool_results() if "per_call_usd" in json.dumps(r))
+    assert not priced.get("is_error")
+    assert len(Path(bare_machine["FAKE_UV_LOG"]).read_text(encoding="utf-8").splitlines()) == 2, "installed once"
