@@ -14,10 +14,16 @@ from pydantic import BaseModel, Field, model_validator
 from .catalog import Catalog, ModelInfo, get_catalog
 from .cost import Alternative, CostEstimate, Workload, cheaper_alternatives, estimate_cost
 from .errors import InvalidInput
-from .tokens.anthropic_api import count_with_api
-from .tokens.count import TokenCount, count_conversation, count_text
-from .tokens.fit import Fit, check_fit
-from .tokens.messages import Conversation, parse_conversation
+from .tokens import (
+    Conversation,
+    Fit,
+    TokenCount,
+    check_fit,
+    count_conversation,
+    count_text,
+    count_with_api,
+    parse_conversation,
+)
 
 SCHEMA_VERSION = "1"
 MAX_MODELS = 20

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from llmwright.catalog import ModelInfo
+from llmwright.cost import format_usd as usd
 from llmwright.estimate import EstimateReport
 
 
@@ -22,16 +23,6 @@ def console() -> Console:
 
 def print_json(model: BaseModel) -> None:
     print(model.model_dump_json(indent=2))
-
-
-def usd(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value == 0:
-        return "$0"
-    if value < 0.01:
-        return f"${value:.6f}"
-    return f"${value:,.2f}" if value >= 100 else f"${value:,.4f}"
 
 
 def _per_million(value: float | None) -> str:

@@ -18,18 +18,26 @@ from llmwright.catalog import parse_capability
 from llmwright.config import load_config
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
-from llmwright.select import TASK_KINDS, Recommendation, Requirements, recommend
+from llmwright.select import (
+    TASK_KINDS,
+    Recommendation,
+    Requirements,
+    configured_ledger,
+    eval_markdown,
+    eval_marks,
+    format_ms,
+    p95_label,
+    recommend,
+    recommendation_markdown,
+)
 from llmwright.select.evaluate import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TARGET,
-    CandidateScore,
     CaseResult,
     EvalReport,
     evaluate_models,
     load_cases,
 )
-from llmwright.select.measured import configured_ledger
-from llmwright.select.recommend import Choice
 
 from .options import config_option
 from .render import console, print_json, usd
@@ -125,7 +133,7 @@ def select_command(
     if output_format == "json":
         print_json(result)
     elif output_format == "markdown":
-        click.echo(to_markdown(result))
+        click.echo(recommendation_markdown(result))
     else:
         _print_table(result)
 
@@ -156,7 +164,7 @@ def _print_table(result: Recommendation) -> None:
             f"{row.quality:.2f}",
             usd(row.cost_per_request_usd),
             usd(row.cost_per_month_usd),
-            _p95(row),
+            p95_label(row),
             f"{row.context_window or 0:,}",
             ",".join(row.capabilities),
         )
@@ -165,40 +173,6 @@ def _print_table(result: Recommendation) -> None:
     for line in [*result.justification, *result.tradeoffs]:
         out.print(f"  - {escape(line)}")
     out.print("\n[bold]llmwright.toml[/bold]\n" + escape(result.route_snippet))
-
-
-def to_markdown(result: Recommendation) -> str:
-    lines = [
-        f"## Model recommendation: {result.task}",
-        "",
-        f"Kind **{result.kind}**, complexity **{result.complexity}**, required tier **{result.required_tier}**.",
-        "",
-    ]
-    if result.primary is None:
-        return "\n".join([*lines, "No model fits every constraint.", *[f"- {line}" for line in result.relax]])
-    lines += [
-        "| role | model | tier | quality | $/request | $/month | p95 s | context |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for role, row in [("primary", result.primary), *[(f"fallback {i + 1}", f) for i, f in enumerate(result.fallbacks)]]:
-        lines.append(
-            f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {usd(row.cost_per_request_usd)} | "
-            f"{usd(row.cost_per_month_usd)} | {_p95(row)} | {row.context_window or 0:,} |"
-        )
-    lines += [
-        "",
-        *[f"- {line}" for line in [*result.justification, *result.tradeoffs]],
-        "",
-        "```toml",
-        result.route_snippet.rstrip(),
-        "```",
-    ]
-    return "\n".join(lines)
-
-
-def _p95(row: Choice) -> str:
-    """`*1.2` measured on the ledger, `~0.9` estimated from the speed class."""
-    return f"*{row.p95_s_measured}" if row.p95_s_measured is not None else f"~{row.p95_s_estimate}"
 
 
 # -- --eval: settle it on your data ------------------------------------------------------------
@@ -256,16 +230,6 @@ async def _run_eval(config, cases, refs: list[str], **settings: Any) -> EvalRepo
             return await evaluate_models(cases, refs, gateway, progress=progress, **settings)
 
 
-def _marks(score: CandidateScore, report: EvalReport) -> str:
-    marks = ["pick"] if score.model == report.recommended else []
-    marks += ["pareto"] if score.pareto else []
-    return ", ".join(marks)
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.0f}"
-
-
 def _print_eval(report: EvalReport) -> None:
     out = console()
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.checks.items())
@@ -281,13 +245,13 @@ def _print_eval(report: EvalReport) -> None:
         table.add_column(column, justify=justify, no_wrap=column == "model")
     for s in report.candidates:
         row = [
-            _marks(s, report),
+            eval_marks(s, report),
             s.model,
             f"{s.accuracy:.0%}",
             f"{s.passed}/{s.cases}",
             str(s.errors),
-            _ms(s.latency_ms_p50),
-            _ms(s.latency_ms_p95),
+            format_ms(s.latency_ms_p50),
+            format_ms(s.latency_ms_p95),
             usd(s.cost_per_case_usd),
         ]
         row += [usd(s.cost_per_month_usd)] if monthly else []
@@ -303,23 +267,3 @@ def _print_eval(report: EvalReport) -> None:
         out.print("[bold]Misses[/bold] (up to 3 a model; --format json lists every case)")
         for model, r in misses:
             out.print(f"  - {escape(model)} {escape(r.id)}: {escape(r.error or r.why)}")
-
-
-def eval_markdown(report: EvalReport) -> str:
-    monthly = report.requests_per_day is not None
-    lines = [
-        f"## Model evaluation: {report.source}",
-        "",
-        f"{report.cases} cases on {len(report.candidates)} candidates, target accuracy "
-        f"**{report.target_accuracy:.0%}**.",
-        "",
-        "| | model | accuracy | errors | p50 ms | p95 ms | $/case |" + (" $/month |" if monthly else ""),
-        "|---|---|---|---|---|---|---|" + ("---|" if monthly else ""),
-    ]
-    for s in report.candidates:
-        lines.append(
-            f"| {_marks(s, report)} | {s.model} | {s.accuracy:.0%} ({s.passed}/{s.cases}) | {s.errors} | "
-            f"{_ms(s.latency_ms_p50)} | {_ms(s.latency_ms_p95)} | {usd(s.cost_per_case_usd)} |"
-            + (f" {usd(s.cost_per_month_usd)} |" if monthly else "")
-        )
-    return "\n".join([*lines, "", *[f"- {line}" for line in report.verdict]])

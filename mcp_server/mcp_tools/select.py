@@ -17,14 +17,11 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from llmwright.config import load_config
-from llmwright.select import Recommendation, Requirements, recommend
-from llmwright.select.compare import Comparison, compare
+from llmwright.select import Comparison, Recommendation, Requirements, TaskKind, compare, configured_ledger, recommend
 from llmwright.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
-from llmwright.select.measured import configured_ledger
-from llmwright.select.requirements import TaskKind
 
-from .gateway import gateway
-from .guard import READ_ONLY, async_tool_errors, tool_errors
+from ..state import ServerState, server_state
+from .guard import READ_ONLY, tool_errors
 
 EVALUATE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
 MAX_INLINE_CASES = 200
@@ -53,7 +50,7 @@ def compare_models_tool(
     return compare(models, kind, input_tokens, output_tokens, requests_per_day, ledger=_ledger())
 
 
-@async_tool_errors
+@tool_errors
 async def evaluate_models_tool(
     ctx: Context,
     candidates: Annotated[
@@ -84,7 +81,7 @@ async def evaluate_models_tool(
     return await evaluate_models(
         parsed,
         candidates,
-        gateway(),
+        server_state(ctx).gateway(),
         target_accuracy=target_accuracy,
         requests_per_day=requests_per_day,
         concurrency=concurrency,
@@ -93,7 +90,7 @@ async def evaluate_models_tool(
     )
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(select_model_tool, name="select_model", title="Select a model", annotations=READ_ONLY)
     server.add_tool(compare_models_tool, name="compare_models", title="Compare models", annotations=READ_ONLY)
     server.add_tool(

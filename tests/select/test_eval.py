@@ -19,7 +19,6 @@ from llmwright.gateway import Gateway
 from llmwright.select.evaluate import evaluate_models, inline_cases, load_cases
 from llmwright.select.evaluate.checks import normalise_label
 from llmwright.select.evaluate.run import GIVE_UP_AFTER
-from llmwright.server.mcp_tools import gateway as gateway_tools
 from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
@@ -354,9 +353,7 @@ def test_cli_eval_bad_input_is_one_line(tmp_path, args, message) -> None:
 @pytest.fixture
 def mcp_config(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_file(fake, tmp_path)))
-    gateway_tools._gateway = None  # the server's one gateway, built from this configuration
-    yield tmp_path
-    gateway_tools._gateway = None
+    return tmp_path  # each build_server() has its own gateway, built from this configuration
 
 
 async def test_evaluate_models_over_mcp(fake, mcp_config) -> None:

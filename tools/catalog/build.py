@@ -13,24 +13,28 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..providers import ProviderRow, provider_rows
 from .model import CAPABILITIES, ModelInfo, Prices, Source
 from .prices import PRICE_SOURCE, find_genai_model, genai_models, prices_of
 from .sources import (
     LITELLM_META_KEY,
     CuratedData,
-    ProviderSpec,
     litellm_capabilities,
     litellm_version,
     load_curated,
     load_litellm,
-    load_providers,
     per_million,
 )
 
 EXTRACTED = "2026-11-23"
 
 
-def strip_prefixes(model_id: str, spec: ProviderSpec) -> str:
+def catalog_providers() -> dict[str, ProviderRow]:
+    """The providers that own a model list (not those serving another's under another wire)."""
+    return {name: row for name, row in provider_rows().items() if not row.models_of}
+
+
+def strip_prefixes(model_id: str, spec: ProviderRow) -> str:
     changed = True
     while changed:
         changed = False
@@ -41,7 +45,7 @@ def strip_prefixes(model_id: str, spec: ProviderSpec) -> str:
     return model_id
 
 
-def _litellm_by_provider(providers: dict[str, ProviderSpec]) -> dict[str, dict[str, dict[str, Any]]]:
+def _litellm_by_provider(providers: dict[str, ProviderRow]) -> dict[str, dict[str, dict[str, Any]]]:
     owner = {key: name for name, spec in providers.items() for key in spec.litellm}
     grouped: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in providers}
     for key, entry in load_litellm().items():
@@ -88,7 +92,7 @@ def _parse_date(value: Any) -> date | None:
 def _entry(
     provider: str,
     model_id: str,
-    spec: ProviderSpec,
+    spec: ProviderRow,
     litellm_entry: dict[str, Any] | None,
     at: datetime,
     today: date,
@@ -162,7 +166,7 @@ def build_models(at: datetime | None = None, curated: CuratedData | None = None)
     """Every model of every known provider, merged from the shipped data."""
     when = at or datetime.now(tz=UTC)
     today = when.date()
-    providers = load_providers()
+    providers = catalog_providers()
     curated = curated or load_curated()
     litellm = _litellm_by_provider(providers)
     merged: dict[str, dict[str, Any]] = {}

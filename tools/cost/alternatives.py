@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from ..catalog import Catalog, ModelInfo
-from ..catalog.catalog import SNAPSHOT_SUFFIX
+from ..catalog import SNAPSHOT_SUFFIX, Catalog, ModelInfo
 from ..errors import LLMWrightError
+from ..providers import suggestible
 from .estimate import CostEstimate, Workload, estimate_cost
 
 
@@ -41,8 +41,8 @@ def cheaper_alternatives(
             continue
         if candidate.free_trial_tier:
             continue
-        if candidate.provider == "openrouter" and model.provider != "openrouter":
-            continue  # the same models resold; listing them twice is noise
+        if not suggestible(candidate.provider, [model.provider]):
+            continue
         if candidate.context_window is None or candidate.context_window < needed:
             continue
         try:

@@ -48,8 +48,8 @@ class QualityData:
 def _raw() -> dict:
     try:
         text = resources.files("llmwright.select").joinpath("data").joinpath("quality.toml").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LLMWrightError("the model quality table (tools/select/data/quality.toml) is missing; reinstall") from None
+    except FileNotFoundError as exc:
+        raise LLMWrightError("the model quality table (tools/select/data/quality.toml) is missing; reinstall") from exc
     return tomllib.loads(text)
 
 

@@ -9,14 +9,13 @@ from pydantic import BaseModel, Field
 from ..catalog import Catalog, get_catalog
 from ..cost import DAYS_PER_MONTH
 from ..errors import InvalidInput
+from ..providers import suggestible
 from .constraints import Candidate, price, required_tier, violations
 from .infer import infer_complexity, infer_kind
 from .measured import Measured, load_measured
 from .quality import QualityData, estimated_p95_s, load_quality, quality_for
 from .rank import rank
 from .requirements import TYPICAL_TOKENS, Requirements
-
-RESELLERS = {"openrouter", "together"}
 
 
 class Choice(BaseModel):
@@ -173,7 +172,7 @@ def recommend(
     rejected: list[Rejected] = []
     for ref, rating in sorted(quality.ratings.items()):
         model = catalog.resolve(ref)
-        if model.status == "retired" or (model.provider in RESELLERS and model.provider not in req.providers):
+        if model.status == "retired" or not suggestible(model.provider, req.providers):
             continue
         if model.free_trial_tier:
             continue

@@ -168,7 +168,7 @@ def _regex(value: Any, case: dict[str, Any]) -> Check:
     try:
         return Regex(re.compile(_string(value, "regex")))
     except re.error as exc:
-        raise InvalidInput(f"regex {value!r} does not compile: {exc}") from None
+        raise InvalidInput(f"regex {value!r} does not compile: {exc}") from exc
 
 
 def _json_schema(value: Any, case: dict[str, Any]) -> Check:
@@ -178,7 +178,7 @@ def _json_schema(value: Any, case: dict[str, Any]) -> Check:
     try:
         cls.check_schema(value)
     except SchemaError as exc:
-        raise InvalidInput(f"json_schema is not a valid JSON Schema: {exc.message}") from None
+        raise InvalidInput(f"json_schema is not a valid JSON Schema: {exc.message}") from exc
     return JsonSchema(value, cls(value))
 
 

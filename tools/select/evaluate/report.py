@@ -8,12 +8,12 @@ what this run paid. Latency percentiles cover answers that came from the provide
 
 from __future__ import annotations
 
-import statistics
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from llmwright.cost import DAYS_PER_MONTH
+from llmwright.usage import percentile
 
 from .run import CandidateRun, Outcome
 
@@ -66,13 +66,10 @@ class EvalReport(BaseModel):
     data_version: str = Field(description="the catalog prices were taken from")
 
 
-def percentile(values: list[float], q: int) -> float | None:
-    """The q-th percentile (inclusive method); the value itself for one sample."""
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+def _ms(values: list[float], q: int) -> float | None:
+    """The q-th latency percentile in ms, to 0.1 ms."""
+    value = percentile(values, q)
+    return None if value is None else round(value, 1)
 
 
 def _significant(value: float) -> float:
@@ -112,8 +109,8 @@ def score(run: CandidateRun, requests_per_day: float | None = None) -> Candidate
         accuracy=round(passed / len(outcomes), 4) if outcomes else 0.0,
         errors=len(outcomes) - len(answered),
         cached=sum(o.cached for o in answered),
-        latency_ms_p50=percentile(latencies, 50),
-        latency_ms_p95=percentile(latencies, 95),
+        latency_ms_p50=_ms(latencies, 50),
+        latency_ms_p95=_ms(latencies, 95),
         cost_per_case_usd=per_case,
         cost_total_usd=total,
         cost_per_month_usd=round(per_case * requests_per_day * DAYS_PER_MONTH, 4)

@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import product
 
+from llmwright.cost import cost_of_usage
 from llmwright.errors import InvalidInput
 from llmwright.gateway import CallResult, Gateway
-from llmwright.gateway.redact import scrub_secrets
-from llmwright.gateway.targets import cost_of
+from llmwright.secrets import scrub_secrets
 
 from .cases import EvalCase
 
@@ -92,7 +92,7 @@ async def _one(gateway: Gateway, run: CandidateRun, case: EvalCase, no_cache: bo
     outcome.cached = result.cached
     outcome.latency_ms = None if result.cached else result.latency_ms
     outcome.spent_usd = result.cost_usd or 0.0
-    outcome.cost_usd = cost_of(gateway.target(run.model).info, result.usage)
+    outcome.cost_usd = cost_of_usage(gateway.target(run.model).info, result.usage)
     return outcome
 
 
