@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from llmwright.catalog.refresh import LITELLM_URL
+from llmwright.providers import provider_rows
 
 from .support import LAUNCHER, PLUGIN_PREFIX, ROOT, frontmatter, listed, plugin_manifest, run, server_listing
 
@@ -152,10 +153,9 @@ def test_hooks_quote_the_plugin_path_and_match_the_names_claude_code_uses():
 
 
 def test_network_hosts_name_every_endpoint_the_plugin_reaches():
-    presets = tomllib.loads((ROOT / "tools" / "gateway" / "providers" / "presets.toml").read_text(encoding="utf-8"))
     declared = set(plugin_manifest()["network"]["hosts"])
-    for name, preset in presets.items():
-        url = urlsplit(preset.get("base_url") or "https://x.openai.azure.com")
+    for name, row in provider_rows().items():
+        url = urlsplit(row.base_url or "https://x.openai.azure.com")  # azure: the SDK reads AZURE_OPENAI_ENDPOINT
         host = url.hostname if url.port is None else f"{url.hostname}:{url.port}"
         wildcard = "*." + host.split(".", 1)[-1]
         assert host in declared or wildcard in declared, f"{name} reaches {host}, not in network.hosts"
