@@ -155,9 +155,12 @@ def test_a_real_claude_code_session_gets_the_tools_once_the_background_install_i
     home.mkdir()
     project.mkdir()
     clone = fresh_clone(tmp_path / "plugin checkout" / "llmwright")
-    env = bare_machine | {k: v for k, v in claude_home_env(home).items() if not k.startswith("LLMWRIGHT_")}
-    env = {k: v for k, v in env.items() if v is not None}
-    env["PATH"] = f"{env['PATH']}:{Path(claude).parent}"
+    # the bare machine, with Claude Code's throwaway home; nothing of the test's own llmwright leaks in
+    env: dict[str, str | None] = claude_home_env(home) | dict.fromkeys(
+        k for k in os.environ if k.startswith("LLMWRIGHT_")
+    )
+    env |= {k: v for k, v in bare_machine.items() if k != "CLAUDE_PLUGIN_DATA"}  # Claude Code sets the plugin's own
+    env["PATH"] = f"{bare_machine['PATH']}:{Path(claude).parent}"
     for args in (("plugin", "marketplace", "add", str(clone)), ("plugin", "install", "llmwright@llmwright")):
         done = run(claude, *args, cwd=project, env=env, timeout=180)
         assert done.returncode == 0, done.stdout + done.stderr
