@@ -127,7 +127,21 @@ def test_the_launchers_server_works_in_a_project_with_its_own_tools_and_mcp_serv
         (project / name).mkdir(parents=True)
         (project / name / "__init__.py").write_text(f"raise ImportError('the user\\'s own {name}')\n")
     env = {"LLMWRIGHT_PYTHON": launcher_python(), "LLMWRIGHT_NO_INSTALL": "1"}
-    result = run(inspector, "--cli", str(LAUNCHER), "serve", "--method", "tools/list", cwd=project, env=env)
+    passed = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]  # Inspector 2.x: not inherited
+    result = run(
+        inspector,
+        "--cli",
+        "--connect-timeout",
+        "90000",
+        *passed,
+        str(LAUNCHER),
+        "serve",
+        "--method",
+        "tools/list",
+        cwd=project,
+        env=env,
+        timeout=180,
+    )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     listed = sorted(tool["name"] for tool in json.loads(result.stdout)["tools"])
     assert listed == sorted(server_listing()["tools"])
