@@ -17,6 +17,7 @@ from llmwright.config import (
     PromptsConfig,
     ProviderConfig,
     RouteConfig,
+    ServerConfig,
     find_config_file,
     load_config,
 )
@@ -30,6 +31,7 @@ TABLES = {
     "gateway": ("[gateway]\n", GatewayConfig),
     "audit": ("[audit]\n", AuditConfig),
     "prompts": ("[prompts]\n", PromptsConfig),
+    "server": ("[server]\n", ServerConfig),
 }
 names = st.from_regex(r"[a-z][a-z0-9_]{0,14}", fullmatch=True)
 
@@ -79,7 +81,7 @@ def test_every_unknown_table_is_refused_by_name(tmp_path, table, pyproject) -> N
     if suggestion:
         assert suggestion.group(1) in Config.model_fields
     else:
-        assert "valid tables: providers, routes, cache, gateway, audit, prompts" in message
+        assert f"valid tables: {', '.join(Config.model_fields)}" in message
 
 
 def test_an_api_key_typed_into_a_provider_table_says_where_keys_go(tmp_path) -> None:
@@ -115,6 +117,13 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         20,
         30,
     )
+    server = config.server
+    assert (server.max_text_bytes, server.max_request_bytes, server.max_items, server.max_depth) == (
+        2_000_000,
+        8_000_000,
+        10_000,
+        32,
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,6 +150,10 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         ("[routes.r]\nchain = ['a:b']\ndaily_tokens = -1\n", "routes.r.daily_tokens"),
         ("[gateway]\nbackoff_base_s = -0.1\n", "gateway.backoff_base_s"),
         ("[gateway]\nretry_after_max_s = -1\n", "gateway.retry_after_max_s"),
+        ("[server]\nmax_text_bytes = 999\n", "server.max_text_bytes"),
+        ("[server]\nmax_request_bytes = 999\n", "server.max_request_bytes"),
+        ("[server]\nmax_items = 9\n", "server.max_items"),
+        ("[server]\nmax_depth = 1\n", "server.max_depth"),
     ],
 )
 def test_values_out_of_range_are_refused(tmp_path, text: str, place: str) -> None:
@@ -160,9 +173,11 @@ def test_limits_at_their_edges_are_accepted(tmp_path) -> None:
         "[providers.y]\nrpm = 0.5\ntpm = 0.5\ntimeout_s = 0.5\nreset_timeout_s = 0.5\nmax_retries = 0\n"
         "max_connections = 1\n[routes.r]\nchain = ['a:b']\ndaily_usd = 0\ndaily_tokens = 0\n"
         "[gateway]\ndeadline_s = 0.5\nbudget_warn_at = 0.01\n"
+        "[server]\nmax_text_bytes = 1000\nmax_request_bytes = 1000\nmax_items = 10\nmax_depth = 2\n"
     )
     config = load_config(path)
     assert (config.providers["y"].rpm, config.providers["y"].max_retries, config.gateway.deadline_s) == (0.5, 0, 0.5)
+    assert (config.server.max_text_bytes, config.server.max_items, config.server.max_depth) == (1000, 10, 2)
 
 
 def test_a_name_close_to_none_lists_the_valid_ones(tmp_path) -> None:
