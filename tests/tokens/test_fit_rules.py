@@ -137,3 +137,45 @@ def test_truncation_never_leaves_a_tool_result_before_the_last_message(catalog) 
     result = truncate(parse_conversation(messages), model, max_output=20)
     assert [m.role for m in result.conversation.messages] == ["user"] and result.dropped_messages == 3
     assert result.conversation.messages[0].text == "final"
+
+
+def test_fit_edges_of_truncation_and_percentages(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o")
+    conversation = parse_conversation(_chat([("user", "q " * 30), ("assistant", "a " * 30), ("user", "final")]))
+    exact = count_conversation(conversation, model).tokens
+    at_budget = truncate(conversation, model.model_copy(update={"context_window": exact + 10}), max_output=10)
+    assert (at_budget.fits, at_budget.dropped_messages, at_budget.input_tokens) == (True, 0, exact)
+    tight = truncate(conversation, model, max_output=127_999)  # one token of room: refused only at zero
+    assert (tight.fits, len(tight.conversation.messages)) == (False, 1)
+    assert check_fit(model, input_tokens=40_000, max_output=2_666).used_pct == 33.3
+    assert len(larger_windows(catalog, model, 300_000)) == 3, "three suggestions unless asked"
+
+
+def test_truncation_keeps_a_last_message_that_is_a_tool_result(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4o").model_copy(update={"context_window": 60})
+    call = {"function": {"name": "f", "arguments": '{"q": "' + "word " * 60 + '"}'}}
+    messages = [{"role": "user", "content": "q " * 40}, {"role": "assistant", "content": None, "tool_calls": [call]}]
+    messages += _chat([("tool", "the result")])
+    result = truncate(parse_conversation(messages), model, max_output=10)
+    assert [(m.role, m.text) for m in result.conversation.messages] == [("tool", "the result")]
+
+
+def test_larger_windows_count_a_missing_price_as_free_and_an_exact_window_as_enough(catalog) -> None:
+    from llmwright.catalog import Catalog
+
+    model = catalog.resolve("openai:gpt-4o")
+
+    def variant(name: str, input_price: float | None, output_price: float | None, window: int = 1_000_000):
+        prices = model.prices.model_copy(update={"input": input_price, "output": output_price})
+        return model.model_copy(update={"ref": f"openai:{name}", "model": name, "aliases": [], "prices": prices,
+                                        "context_window": window, "status": "active"})  # fmt: skip
+
+    for missing_in, missing_out in ((None, 2.0), (2.0, None)):
+        models = [variant("b", 1.0, 0.5), variant("a", missing_in, missing_out), variant("c", 1.0, 1.5), model]
+        assert larger_windows(Catalog(models=models, data_version="test"), model, 500_000, limit=5) == [
+            "openai:b",
+            "openai:a",
+            "openai:c",
+        ]
+    exact = Catalog(models=[variant("exact", 1.0, 1.0, window=500_000), model], data_version="test")
+    assert larger_windows(exact, model, 500_000) == ["openai:exact"]
