@@ -159,10 +159,10 @@ def tally(module: Module, session: Path) -> Score:
                 continue
             (mutation,) = item.mutations
             where = f"{module.path}:{mutation.start_pos[0]} {mutation.operator_name}"
-            score.mutants += 1
-            if result.worker_outcome != WorkerOutcome.NORMAL:
+            if result.worker_outcome != WorkerOutcome.NORMAL:  # cosmic-ray could not make this mutant
                 score.errors.append(f"{where}: {(result.output or '').strip().splitlines()[-1:]}")
                 continue
+            score.mutants += 1
             if result.test_outcome != TestOutcome.SURVIVED:
                 score.killed += 1
                 continue
