@@ -15,6 +15,14 @@ from importlib import resources
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
+_SEPARATORS = re.compile(r"[\s.\-()+/]")
+
+
+def compact(text: str) -> str:
+    """Separators dropped, so a value broken up or half-replaced still shows."""
+    return _SEPARATORS.sub("", text)
+
+
 ALNUM = string.ascii_letters + string.digits
 UPPER_DIGITS = string.ascii_uppercase + string.digits
 
