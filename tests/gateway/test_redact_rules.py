@@ -88,6 +88,7 @@ def test_ip_addresses_are_redacted_only_when_valid():
         ("41 1111 1111 1111 11", False),  # not a card's grouping
         ("7 424242424242", False),  # 12 digits (Luhn-valid) after another number
         ("4111 11 1111 1111 11", False),  # Luhn-valid digits, but not a card's grouping
+        ("4111 1111 1111 11113", False),  # Luhn-valid, 17 digits, but a last group of five
     ],
 )
 def test_what_reads_as_a_card(number: str, redacted: bool) -> None:
