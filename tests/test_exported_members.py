@@ -25,9 +25,10 @@ EXPORTS = {
         "rule_catalog",
     },
     "llmwright.catalog": {
-        "CAPABILITIES", "SNAPSHOT_SUFFIX", "Capability", "Catalog", "ModelInfo", "ModelList", "Prices", "calc",
-        "catalog_at", "data_version", "find_genai_model", "get_catalog", "has_batch", "list_models",
-        "parse_capability", "refresh_litellm", "split_ref",
+        "CAPABILITIES", "SNAPSHOT_SUFFIX", "STALE_AFTER_DAYS", "Capability", "Catalog", "CatalogUpdate", "DataAge",
+        "ModelInfo", "ModelList", "Prices", "Status", "calc", "catalog_at", "catalog_loaded", "clear_catalog",
+        "data_age", "data_version", "find_genai_model", "get_catalog", "has_batch", "lifecycle_notice",
+        "list_models", "parse_capability", "split_ref", "status_on", "today", "update_catalog",
     },
     "llmwright.cost": {
         "DAYS_PER_MONTH", "Alternative", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
@@ -35,9 +36,9 @@ EXPORTS = {
     },
     "llmwright.gateway": {
         "AllProvidersFailed", "Attempt", "AuthFailed", "BadRequest", "BudgetExceeded", "CallRequest", "CallResult",
-        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "LLMError", "NotConfigured", "Overloaded",
-        "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable", "RateLimited", "Reply",
-        "RetryableError", "Skipped", "StreamInterrupted", "TerminalError", "Timeout", "Usage", "WIRES",
+        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "LLMError", "ModelRetired", "NotConfigured",
+        "Overloaded", "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable", "RateLimited", "Reply",
+        "RequestRefused", "RetryableError", "Skipped", "StreamInterrupted", "TerminalError", "Timeout", "Usage", "WIRES",
         "build_provider",
     },
     "llmwright.prompts": {
@@ -65,7 +66,7 @@ EXPORTS = {
     "llmwright.tokens": {
         "Conversation", "Fit", "Message", "TokenCount", "ToolDef", "Truncation", "check_fit", "count_conversation",
         "count_text", "count_with_api", "get_encoding", "larger_windows", "parse_conversation", "read_json_file",
-        "read_text_file", "truncate",
+        "read_stdin", "read_text_file", "truncate",
     },
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .errors import InvalidInput
 
-WireKind = Literal["openai", "azure", "anthropic", "ollama"]
+WireKind = Literal["openai", "azure", "anthropic", "ollama", ""]  # "": in the catalog only, no gateway wire
 Hosting = Literal["hosted", "local"]
 
 
@@ -39,6 +39,7 @@ class ProviderRow:
     exclude: str
     strip: tuple[str, ...]
     models_of: str
+    serves: tuple[str, ...]
     source: str
     models_source: str
     checked: str
@@ -70,6 +71,7 @@ def provider_rows() -> dict[str, ProviderRow]:
             exclude=row.get("exclude", ""),
             strip=tuple(row.get("strip", ())),
             models_of=row.get("models_of", ""),
+            serves=tuple(row.get("serves", ())),
             source=row["source"],
             models_source=row["models_source"],
             checked=row["checked"],

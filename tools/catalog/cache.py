@@ -1,8 +1,8 @@
 """A pickled copy of the built catalog, so a CLI call does not rebuild it every time.
 
 Building merges ~1,600 entries from three sources (~0.8 s); loading the pickle takes a
-few milliseconds. The key covers everything the build reads: package versions, the data
-files' bytes, any refreshed table and the day (status depends on today's date).
+few milliseconds. The key covers everything the build reads: package versions, the entry's fields, the data
+files' bytes, any refreshed table or prices and the day (status depends on today's date).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import logging
 import os
 import pickle
 from collections.abc import Callable
-from datetime import UTC, datetime
 from importlib import resources
 
 from ..paths import cache_dir
@@ -25,16 +24,19 @@ def _key(extra: str) -> str:
     from genai_prices import __version__ as genai_version
 
     from .. import __version__
-    from .refresh import override_file
+    from .lifecycle import today
+    from .prices import prices_file
+    from .sources import override_file
 
-    digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{datetime.now(tz=UTC).date()}".encode())
+    schema = ",".join(ModelInfo.model_fields)  # a new field must not load entries pickled without it
+    digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{today()}|{schema}".encode())
     data = resources.files("llmwright.catalog").joinpath("data")
     for name in ("curated.toml", "litellm_models.json"):
         digest.update(data.joinpath(name).read_bytes())
     digest.update(resources.files("llmwright").joinpath("providers.toml").read_bytes())
-    override = override_file()
-    if override.is_file():
-        digest.update(str(override.stat().st_mtime_ns).encode())
+    for refreshed in (override_file(), prices_file()):
+        if refreshed.is_file():
+            digest.update(f"{refreshed}|{refreshed.stat().st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
 
 

@@ -1,14 +1,20 @@
 """Prices from `genai-prices`, the price authority: it ships its data and works offline.
 
 Its data holds dated price changes (some in the future), so every look-up takes the
-moment to price at; tests pass a fixed one.
+moment to price at; tests pass a fixed one. `llmwright models --update` fetches newer
+data with genai-prices' own updater (`UpdatePrices`) and keeps it in the user data dir;
+the providers it holds replace the shipped ones of the same id.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+import pickle
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from genai_prices import __version__ as GENAI_PRICES_VERSION
@@ -16,15 +22,73 @@ from genai_prices import data_snapshot
 from genai_prices.types import ModelInfo as GenaiModel
 from genai_prices.types import ModelPrice, PriceCalculation, TieredPrices, Usage
 
+from ..paths import data_dir
+from .lifecycle import now
 from .model import Prices
 
 BATCH_CONTEXT = {"processing": "batch"}
-PRICE_SOURCE = f"genai-prices {GENAI_PRICES_VERSION}"
+PRICES_FILE = "genai-prices.pickle"
+# The day this release's maintainers last checked the installed genai-prices data.
+SHIPPED_PRICES_CHECKED = date(2026, 11, 23)
+logger = logging.getLogger("llmwright.catalog")
+
+
+@dataclass(frozen=True)
+class PriceData:
+    """The genai-prices providers in use, and whether they come from a refresh."""
+
+    providers: dict[str, Any]
+    refreshed: date | None
+
+    @property
+    def checked(self) -> date:
+        return self.refreshed or SHIPPED_PRICES_CHECKED
+
+    @property
+    def label(self) -> str:
+        if self.refreshed:
+            return f"genai-prices {GENAI_PRICES_VERSION} + data refreshed {self.refreshed}"
+        return f"genai-prices {GENAI_PRICES_VERSION}"
+
+
+def prices_file() -> Path:
+    return data_dir() / PRICES_FILE
+
+
+def _refreshed() -> tuple[list[Any], date] | None:
+    """What `models --update` saved, when it was saved by this genai-prices version."""
+    path = prices_file()
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            saved = pickle.load(handle)
+        if saved.get("genai_prices") != GENAI_PRICES_VERSION:
+            logger.info("refreshed prices in %s are for another genai-prices version; using the shipped data", path)
+            return None
+        return list(saved["providers"]), date.fromisoformat(saved["fetched"])
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+        logger.warning("refreshed prices in %s are unreadable; using the shipped data", path)
+        return None
 
 
 @cache
+def price_data() -> PriceData:
+    providers = {provider.id: provider for provider in data_snapshot.get_snapshot().providers}
+    refreshed = _refreshed()
+    if refreshed is None:
+        return PriceData(providers=providers, refreshed=None)
+    fetched, when = refreshed
+    providers.update({provider.id: provider for provider in fetched})
+    return PriceData(providers=providers, refreshed=when)
+
+
 def _providers() -> dict[str, Any]:
-    return {provider.id: provider for provider in data_snapshot.get_snapshot().providers}
+    return price_data().providers
+
+
+def price_source() -> str:
+    return price_data().label
 
 
 def genai_models(provider_id: str) -> list[GenaiModel]:
@@ -33,11 +97,16 @@ def genai_models(provider_id: str) -> list[GenaiModel]:
 
 
 def find_genai_model(provider_id: str, model_id: str) -> GenaiModel | None:
-    """The genai-prices entry whose match rules accept `model_id` (dated ids included)."""
-    provider = _providers().get(provider_id)
+    """The genai-prices entry whose match rules accept `model_id` (dated ids included).
+
+    A provider that resells others' models (Azure's OpenAI models, Vertex's Claude) falls
+    back to their first-party prices, as genai-prices itself does.
+    """
+    providers = _providers()
+    provider = providers.get(provider_id)
     if provider is None:
         return None
-    return provider.find_model(model_id.lower())
+    return provider.find_model(model_id.lower(), all_providers=list(providers.values()))
 
 
 def _base(value: Decimal | TieredPrices | None) -> float | None:
@@ -49,7 +118,7 @@ def _base(value: Decimal | TieredPrices | None) -> float | None:
 
 
 def prices_of(model: GenaiModel, at: datetime | None = None) -> Prices:
-    when = at or datetime.now(tz=UTC)
+    when = at or now()
     standard = model.get_prices(when)
     batch = model.get_prices(when, BATCH_CONTEXT) if _has_batch(model, when) else None
     tiers = [tier.start for v in vars(standard).values() if isinstance(v, TieredPrices) for tier in v.tiers]
@@ -62,7 +131,7 @@ def prices_of(model: GenaiModel, at: datetime | None = None) -> Prices:
         batch_output=_base(batch.output_mtok) if batch else None,
         tiered=bool(tiers),
         tier_threshold=min(tiers) if tiers else None,
-        source=PRICE_SOURCE,
+        source=price_source(),
     )
 
 
@@ -75,7 +144,7 @@ def _has_batch(model: GenaiModel, at: datetime) -> bool:
 
 
 def has_batch(model: GenaiModel, at: datetime | None = None) -> bool:
-    return _has_batch(model, at or datetime.now(tz=UTC))
+    return _has_batch(model, at or now())
 
 
 def calc(
@@ -98,8 +167,8 @@ def calc(
     )
     provider = _providers()[provider_id]
     context = BATCH_CONTEXT if batch else None
-    return model.calc_price(usage, provider, genai_request_timestamp=at, price_context=context)
+    return model.calc_price(usage, provider, genai_request_timestamp=at or now(), price_context=context)
 
 
 def model_price(model: GenaiModel, at: datetime | None = None) -> ModelPrice:
-    return model.get_prices(at or datetime.now(tz=UTC))
+    return model.get_prices(at or now())

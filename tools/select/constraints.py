@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from ..catalog import ModelInfo
+from ..catalog import ModelInfo, today
 from ..cost import Workload, estimate_cost
 from ..errors import LLMWrightError
 from .measured import Measured
@@ -51,7 +50,7 @@ def violations(model: ModelInfo, rating: Rating, candidate_cost: Candidate | Non
     if (
         model.status == "deprecated"
         and model.retires_on
-        and (model.retires_on - date.today()).days < RETIREMENT_HORIZON_DAYS
+        and (model.retires_on - today()).days < RETIREMENT_HORIZON_DAYS
     ):
         instead = f"; use {model.replacement}" if model.replacement else ""
         reasons.append(f"deprecated, retires {model.retires_on}{instead}")

