@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import format_option
-from .render import console, estimate_tables, print_json, show
+from .render import estimate_tables, print_json, show, width
 
 
 @click.command("estimate")
@@ -95,5 +95,4 @@ def estimate_command(
     if output_format == "json":
         print_json(report)
         return
-    out = console()
-    show(out, *estimate_tables(report, out.width))
+    show(*estimate_tables(report, width()))

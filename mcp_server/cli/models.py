@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import format_option
-from .render import console, models_table, print_json, show, update_report
+from .render import models_table, print_json, show, update_report, width
 
 
 @click.command("models")
@@ -45,8 +45,7 @@ def models_command(
         if output_format == "json":
             print_json(report)
         else:
-            out = console()
-            show(out, *update_report(report, out.width))
+            show(*update_report(report, width()))
         return
     wanted = [parse_capability(c) for raw in capabilities for c in raw.split(",") if c.strip()]
     result = list_models(
@@ -60,5 +59,4 @@ def models_command(
     if output_format == "json":
         print_json(result)
         return
-    out = console()
-    show(out, models_table(result.models, f"{result.count} models · {result.data_version}", out.width))
+    show(models_table(result.models, f"{result.count} models · {result.data_version}", width()))

@@ -2,14 +2,15 @@
 
 A table never cuts the model name or a money column. Columns that hold nothing are left
 out; below the width it needs, a table folds wordy columns onto more lines, then drops
-low-value columns in a fixed order, then loses its borders, and past that grows wider
-than the terminal (which wraps its lines) rather than cut a kept column. Piped output is
-laid out 200 columns wide, whatever the terminal.
+low-value columns in a fixed order, then loses its borders, and past that becomes one
+block per row (`header value · header value`, wrapped) rather than cut a kept column.
+Piped output is laid out 200 columns wide, whatever the terminal.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING, Literal
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from rich.console import Console
 
     from llmwright.catalog import CatalogUpdate, ModelInfo
     from llmwright.estimate import EstimateReport
@@ -32,15 +33,23 @@ BOX = box.HEAVY_HEAD
 
 
 def console() -> Console:
-    """The terminal's width on a terminal; wide enough for the tables when piped."""
-    width = None if sys.stdout.isatty() else PIPED_WIDTH
-    return Console(highlight=False, soft_wrap=False, width=width)
+    """A rich console: the terminal's width on a terminal; wide enough for the tables when piped."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
 
 
-def show(out: Console, *blocks: str) -> None:
-    """Plain text blocks, as they are: a table wider than a very narrow terminal wraps rather than loses text."""
-    out.file.write("".join(f"{block}\n" for block in blocks))
-    out.file.flush()
+def width() -> int:
+    """The terminal's columns (COLUMNS wins, as everywhere); `PIPED_WIDTH` when the output is not a terminal."""
+    if not sys.stdout.isatty():
+        return PIPED_WIDTH
+    return shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
+
+
+def show(*blocks: str) -> None:
+    """Plain text blocks, one after the other, written as they are."""
+    sys.stdout.write("".join(f"{block}\n" for block in blocks))
+    sys.stdout.flush()
 
 
 def print_json(model: BaseModel) -> None:
@@ -89,8 +98,10 @@ def fitted_table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[
     while needed(shown, fold, True) > width and droppable:
         shown.remove(droppable.pop(0))
     borders = needed(shown, fold, True) <= width
+    if not borders and needed(shown, fold, False) > width:
+        return _records(title, columns, rows, shown, width)
     sizes = widths(shown, fold)
-    lines = [title] if title else []
+    lines = [_wrapped(title, width)] if title else []
     heads = [_cell(columns[i].header, size, columns[i].justify) for i, size in zip(shown, sizes, strict=True)]
     if borders:
         lines.append(BOX.get_top([s + 2 for s in sizes]).rstrip("\n"))
@@ -112,6 +123,30 @@ def fitted_table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[
     if borders:
         lines.append(BOX.get_bottom([s + 2 for s in sizes]).rstrip("\n"))
     return "\n".join(lines)
+
+
+def _records(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], shown: list[int], width: int) -> str:
+    """Narrower than even a borderless table: one block per row, its first column as the heading."""
+    lines = [_wrapped(title, width)] if title else []
+    first, rest = shown[0], shown[1:]
+    for row in rows:
+        lines.append(row[first])
+        pairs = " · ".join(f"{columns[i].header} {row[i]}" for i in rest if row[i] not in ("", "-"))
+        lines.append(
+            textwrap.fill(
+                pairs,
+                width=max(width, 40),
+                initial_indent="  ",
+                subsequent_indent="  ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, width: int) -> str:
+    return textwrap.fill(text, width=max(width, 40), break_on_hyphens=False, break_long_words=False)
 
 
 def _joined(cells: list[str], left: str, middle: str, right: str) -> str:
@@ -250,7 +285,7 @@ def estimate_tables(report: EstimateReport, width: int) -> list[str]:
             lines.append(f"tokens: {r.tokens.note}")
         if lines:
             out.append(notes(r.model.ref, lines, width))
-    out.append(report.data_version)
+    out.append(_wrapped(report.data_version, width))
     return out
 
 

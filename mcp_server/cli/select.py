@@ -128,6 +128,8 @@ def select_command(
     excluded = [p.strip() for p in exclude_providers.split(",") if p.strip()]
     capabilities = [parse_capability(c) for c in needs.split(",") if c.strip()]
     requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **options)
+    if ledger_path is not None and not Path(ledger_path).is_file():
+        raise InvalidInput(f"--ledger {ledger_path}: no such file (or --no-ledger to rank on the table alone)")
     ledger = None if no_ledger else (ledger_path or configured_ledger(load_config(config_path)))
     result = recommend(requirements, ledger=ledger)
     if output_format == "json":
@@ -144,6 +146,7 @@ def _print_table(result: Recommendation) -> None:
         f"[bold]Task[/bold]: {result.task}  ({result.kind}, {result.complexity} complexity; "
         f"needs a {result.required_tier}-tier model or better)"
     )
+    out.print(escape(result.data_version), style="dim")
     if result.primary is None:
         out.print("[bold red]No model fits every constraint.[/bold red]")
         for line in result.relax:

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def llmwright_command() -> list[str]:
+    """The `llmwright` installed with the Python running the tests, not another one found on PATH."""
+    beside = Path(sys.executable).parent / "llmwright"
+    if beside.is_file():
+        return [str(beside)]
     script = shutil.which("llmwright")
     return [script] if script else [sys.executable, "-m", "llmwright.server"]
 

@@ -32,7 +32,7 @@ def split_ref(ref: str) -> tuple[str, str]:
     if not sep or not provider or not model:
         raise InvalidInput(
             f"model reference {ref!r} must look like provider:model, e.g. openai:gpt-4o-mini or "
-            "anthropic:claude-sonnet-4-5"
+            "anthropic:claude-sonnet-4-6"
         )
     return provider.lower(), model
 

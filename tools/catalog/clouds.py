@@ -77,11 +77,11 @@ def _resolve_first(makers: Any, candidates: list[str]) -> ModelInfo | None:
 
 
 def _describe(fields: dict[str, Any], maker: ModelInfo) -> None:
-    """The maker's description of the model, where the cloud's own data has none."""
+    """The maker's description of the model (the same weights): it wins over genai-prices' rounder window."""
     fields["first_party"] = maker.ref
     for key in COPIED:
         value = getattr(maker, key)
-        if key == "kind" or (value not in (None, []) and fields.get(key) in (None, [])):
+        if key == "kind" or value not in (None, []):
             fields[key] = value
     checked = next((source.checked for source in maker.sources if source.checked), "")
     fields.setdefault("sources", []).append(

@@ -125,9 +125,9 @@ class Gateway:
             if not model:
                 raise InvalidInput(f"model reference {ref!r} must look like provider:model, e.g. openai:gpt-4o-mini")
             provider = canonical_provider(provider_raw, self.config)
-            self.link(provider)
             target = Target(ref=ref, provider=provider, model=model, info=lookup(ref, provider))
-            preflight.check_model(target, self.config)
+            preflight.check_model(target, self.config)  # before the wire's SDK is even imported
+            self.link(provider)
             self._targets[ref] = target
         return self._targets[ref]
 
