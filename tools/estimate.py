@@ -199,7 +199,7 @@ def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> Estima
             )
         )
     results += [_embedding(model, source, request) for model in embedders]
-    age = data_age(catalog.day)
+    age = data_age(catalog.day, catalog.data_date)
     return EstimateReport(
         data_version=catalog.data_version,
         data_date=age.data_date,

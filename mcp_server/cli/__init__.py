@@ -100,7 +100,8 @@ def _data_notice() -> None:
     if catalog is None or not catalog.catalog_loaded():
         return
     try:
-        notice = catalog.data_age().notice
+        current = catalog.get_catalog()
+        notice = catalog.data_age(current.day, current.data_date).notice
     except Exception:  # a notice must never turn a good answer into an error
         return
     if notice:

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genai_prices.types import ModelInfo as GenaiModel
 from pydantic import ValidationError
 
 from ..providers import ProviderRow, provider_rows
 from .clouds import link_cloud_models
 from .lifecycle import now, status_on
 from .model import CAPABILITIES, ModelInfo, Prices, Source
-from .prices import find_genai_model, genai_models, price_data, price_source, prices_of
+from .prices import find_genai_model, genai_models, price_source, prices_checked, prices_of
 from .sources import (
     LITELLM_META_KEY,
     CuratedData,
@@ -31,6 +30,9 @@ from .sources import (
     load_litellm,
     per_million,
 )
+
+if TYPE_CHECKING:
+    from genai_prices.types import ModelInfo as GenaiModel
 
 
 def catalog_providers() -> dict[str, ProviderRow]:
@@ -111,7 +113,7 @@ def _entry(
     elif genai is not None:
         fields["prices"] = prices_of(genai, at)
         fields["name"] = genai.name
-        sources.append(Source(covers="prices", ref=price_source(), checked=str(price_data().checked)))
+        sources.append(Source(covers="prices", ref=price_source(), checked=str(prices_checked())))
         if genai.context_window:
             fields["context_window"] = genai.context_window
         if genai.deprecated:

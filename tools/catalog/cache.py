@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 
 from ..paths import cache_dir
@@ -21,15 +22,13 @@ logger = logging.getLogger("llmwright.catalog")
 
 
 def _key(extra: str) -> str:
-    from genai_prices import __version__ as genai_version
-
     from .. import __version__
     from .lifecycle import today
-    from .prices import prices_file
+    from .prices import genai_prices_version, prices_file
     from .sources import override_file
 
     schema = ",".join(ModelInfo.model_fields)  # a new field must not load entries pickled without it
-    digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{today()}|{schema}".encode())
+    digest = hashlib.sha256(f"{__version__}|{genai_prices_version()}|{extra}|{today()}|{schema}".encode())
     data = resources.files("llmwright.catalog").joinpath("data")
     for name in ("curated.toml", "litellm_models.json"):
         digest.update(data.joinpath(name).read_bytes())
@@ -40,10 +39,13 @@ def _key(extra: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def cached_models(build: Callable[[], list[ModelInfo]]) -> list[ModelInfo]:
+Built = tuple[list[ModelInfo], str, date]  # the entries, their data version and the data's date
+
+
+def cached_catalog(build: Callable[[], Built]) -> Built:
     """Load the built catalog from the cache, or build it and save it (best effort)."""
     try:
-        path = cache_dir() / f"catalog-{_key('v1')}.pickle"
+        path = cache_dir() / f"catalog-{_key('v2')}.pickle"
     except OSError as exc:  # the data files are unreadable: build without a cache
         logger.debug("catalog cache key not computed: %s", exc)
         return build()

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from ..errors import InvalidInput, UnknownModel
 from ..providers import ProviderRow, canonical_provider, provider_rows
 from .build import build_models, strip_prefixes
-from .freshness import data_version
+from .freshness import data_date, data_version
 from .lifecycle import today
 from .model import CAPABILITIES, Capability, ModelInfo, ModelKind
 from .prices import find_genai_model
@@ -42,6 +42,7 @@ class Catalog:
     models: list[ModelInfo]
     data_version: str
     day: date = field(default_factory=today)
+    data_date: date | None = None
     _by_ref: dict[str, ModelInfo] = field(init=False, repr=False)
     _aliases: dict[str, ModelInfo] = field(init=False, repr=False)
 
@@ -183,22 +184,23 @@ def get_catalog() -> Catalog:
         return current
     with _lock:
         if _current is None or _current.day != day:
-            from .cache import cached_models
+            from .cache import cached_catalog
 
-            _current = Catalog(models=cached_models(build_models), data_version=data_version(), day=day)
+            models, version, when = cached_catalog(lambda: (build_models(), data_version(), data_date()))
+            _current = Catalog(models=models, data_version=version, day=day, data_date=when)
         return _current
 
 
 def clear_catalog() -> None:
     """Forget the built catalog and the data it was built from (after `models --update`)."""
     global _current
-    from .prices import price_data
+    from .prices import clear_prices
     from .sources import load_litellm
 
     with _lock:
         _current = None
         load_litellm.cache_clear()
-        price_data.cache_clear()
+        clear_prices()
 
 
 def catalog_loaded() -> bool:
@@ -208,4 +210,4 @@ def catalog_loaded() -> bool:
 
 def catalog_at(at: datetime) -> Catalog:
     """A catalog priced and dated at a fixed moment (tests, reproducible reports)."""
-    return Catalog(models=build_models(at=at), data_version=data_version(), day=at.date())
+    return Catalog(models=build_models(at=at), data_version=data_version(), day=at.date(), data_date=data_date())

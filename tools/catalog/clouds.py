@@ -16,7 +16,7 @@ from typing import Any
 
 from ..providers import ProviderRow
 from .model import ModelInfo, Source
-from .prices import find_genai_model, price_data, price_source, prices_of
+from .prices import find_genai_model, price_source, prices_checked, prices_of
 
 # Bedrock's version tails: `-v1:0`, `-v2`, `-1:0`, `:0`.
 VERSION_SUFFIX = re.compile(r"(-v\d+(:\d+)?|-\d+:\d+|:\d+)$")
@@ -66,7 +66,7 @@ def link_cloud_models(
                 continue  # only where the cloud sells it under the maker's own name
             fields = {"ref": ref, "provider": cloud, "model": maker.model, "name": maker.name, "hosting": "hosted"}
             fields["prices"] = prices_of(genai, at)
-            fields["sources"] = [Source(covers="prices", ref=price_source(), checked=str(price_data().checked))]
+            fields["sources"] = [Source(covers="prices", ref=price_source(), checked=str(prices_checked()))]
             _describe(fields, maker)
             merged[ref] = fields
             taken.add(ref.lower())

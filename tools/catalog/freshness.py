@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from .lifecycle import today
-from .prices import price_data
+from .prices import price_source, prices_checked
 from .sources import litellm_checked, litellm_version, load_curated
 
 STALE_AFTER_DAYS = 60
@@ -26,12 +26,13 @@ class DataAge(BaseModel):
 
 
 def data_date() -> date:
-    return min(price_data().checked, litellm_checked())
+    return min(prices_checked(), litellm_checked())
 
 
-def data_age(on: date | None = None) -> DataAge:
+def data_age(on: date | None = None, when: date | None = None) -> DataAge:
+    """How old the data is on `on` (today); `when` is the data's date when the caller has it at hand."""
     day = on or today()
-    when = data_date()
+    when = when or data_date()
     age = (day - when).days
     stale = age > STALE_AFTER_DAYS
     notice = (
@@ -45,4 +46,4 @@ def data_age(on: date | None = None) -> DataAge:
 
 def data_version() -> str:
     """Which data an answer rests on, starting with its date: every output that uses the catalog carries it."""
-    return f"data of {data_date()}: {price_data().label}; {litellm_version()}; curated {load_curated().version}"
+    return f"data of {data_date()}: {price_source()}; {litellm_version()}; curated {load_curated().version}"

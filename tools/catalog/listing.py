@@ -39,7 +39,7 @@ def list_models(
     total = len(models)
     if limit is not None:
         models = models[:limit]
-    age = data_age(catalog.day)
+    age = data_age(catalog.day, catalog.data_date)
     return ModelList(
         count=total, data_version=catalog.data_version, data_date=age.data_date, data_notice=age.notice, models=models
     )

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import logging
 import pickle
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-from genai_prices import __version__ as GENAI_PRICES_VERSION
-from genai_prices import data_snapshot
-from genai_prices.types import ModelInfo as GenaiModel
-from genai_prices.types import ModelPrice, PriceCalculation, TieredPrices, Usage
+from typing import TYPE_CHECKING, Any
 
 from ..paths import data_dir
 from .lifecycle import now
 from .model import Prices
+
+if TYPE_CHECKING:  # genai-prices is imported on first use: `llmwright models` never needs it
+    from genai_prices.types import ModelInfo as GenaiModel
+    from genai_prices.types import ModelPrice, PriceCalculation, TieredPrices
 
 BATCH_CONTEXT = {"processing": "batch"}
 PRICES_FILE = "genai-prices.pickle"
@@ -33,62 +32,81 @@ SHIPPED_PRICES_CHECKED = date(2026, 11, 23)
 logger = logging.getLogger("llmwright.catalog")
 
 
-@dataclass(frozen=True)
-class PriceData:
-    """The genai-prices providers in use, and whether they come from a refresh."""
-
-    providers: dict[str, Any]
-    refreshed: date | None
-
-    @property
-    def checked(self) -> date:
-        return self.refreshed or SHIPPED_PRICES_CHECKED
-
-    @property
-    def label(self) -> str:
-        if self.refreshed:
-            return f"genai-prices {GENAI_PRICES_VERSION} + data refreshed {self.refreshed}"
-        return f"genai-prices {GENAI_PRICES_VERSION}"
+@cache
+def genai_prices_version() -> str:
+    return metadata.version("genai-prices")
 
 
 def prices_file() -> Path:
     return data_dir() / PRICES_FILE
 
 
-def _refreshed() -> tuple[list[Any], date] | None:
-    """What `models --update` saved, when it was saved by this genai-prices version."""
+@cache
+def refreshed_on() -> date | None:
+    """The day `models --update` fetched the prices in use, or None for the shipped data.
+
+    The file holds two pickles, a small header first, so this reads no prices.
+    """
     path = prices_file()
     if not path.is_file():
         return None
     try:
         with path.open("rb") as handle:
-            saved = pickle.load(handle)
-        if saved.get("genai_prices") != GENAI_PRICES_VERSION:
+            header = pickle.load(handle)
+        if header.get("genai_prices") != genai_prices_version():
             logger.info("refreshed prices in %s are for another genai-prices version; using the shipped data", path)
             return None
-        return list(saved["providers"]), date.fromisoformat(saved["fetched"])
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+        return date.fromisoformat(header["fetched"])
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
         logger.warning("refreshed prices in %s are unreadable; using the shipped data", path)
         return None
 
 
-@cache
-def price_data() -> PriceData:
-    providers = {provider.id: provider for provider in data_snapshot.get_snapshot().providers}
-    refreshed = _refreshed()
-    if refreshed is None:
-        return PriceData(providers=providers, refreshed=None)
-    fetched, when = refreshed
-    providers.update({provider.id: provider for provider in fetched})
-    return PriceData(providers=providers, refreshed=when)
-
-
-def _providers() -> dict[str, Any]:
-    return price_data().providers
+def prices_checked() -> date:
+    return refreshed_on() or SHIPPED_PRICES_CHECKED
 
 
 def price_source() -> str:
-    return price_data().label
+    refreshed = refreshed_on()
+    version = genai_prices_version()
+    return f"genai-prices {version} + data refreshed {refreshed}" if refreshed else f"genai-prices {version}"
+
+
+def save_refreshed(providers: list[Any], fetched: date, url: str) -> None:
+    """What `models --update` fetched: a header, then the providers (see `refreshed_on`)."""
+    path = prices_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        header = {"genai_prices": genai_prices_version(), "fetched": fetched.isoformat(), "url": url}
+        pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(providers, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+@cache
+def _providers() -> dict[str, Any]:
+    """genai-prices' providers by id: the shipped ones, replaced by any refreshed ones of the same id."""
+    from genai_prices import data_snapshot
+
+    providers = {provider.id: provider for provider in data_snapshot.get_snapshot().providers}
+    if refreshed_on() is None:
+        return providers
+    try:
+        with prices_file().open("rb") as handle:
+            pickle.load(handle)
+            fetched = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        logger.warning("refreshed prices in %s are unreadable; using the shipped data", prices_file())
+        return providers
+    providers.update({provider.id: provider for provider in fetched})
+    return providers
+
+
+def clear_prices() -> None:
+    """Forget what was read (after `models --update` wrote new prices)."""
+    refreshed_on.cache_clear()
+    _providers.cache_clear()
 
 
 def genai_models(provider_id: str) -> list[GenaiModel]:
@@ -110,6 +128,8 @@ def find_genai_model(provider_id: str, model_id: str) -> GenaiModel | None:
 
 
 def _base(value: Decimal | TieredPrices | None) -> float | None:
+    from genai_prices.types import TieredPrices
+
     if value is None:
         return None
     if isinstance(value, TieredPrices):
@@ -121,6 +141,8 @@ def prices_of(model: GenaiModel, at: datetime | None = None) -> Prices:
     when = at or now()
     standard = model.get_prices(when)
     batch = model.get_prices(when, BATCH_CONTEXT) if _has_batch(model, when) else None
+    from genai_prices.types import TieredPrices
+
     tiers = [tier.start for v in vars(standard).values() if isinstance(v, TieredPrices) for tier in v.tiers]
     return Prices(
         input=_base(standard.input_mtok),
@@ -159,6 +181,8 @@ def calc(
     at: datetime | None = None,
 ) -> PriceCalculation:
     """Price one call. genai-prices counts cache tokens as part of `input_tokens`."""
+    from genai_prices.types import Usage
+
     usage = Usage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -132,14 +131,13 @@ def diff_models(before: list[ModelInfo], after: list[ModelInfo]) -> tuple[list[s
 def update_catalog() -> CatalogUpdate:
     """Fetch both sources, write them only when both arrived, and report what changed."""
     from .catalog import clear_catalog, get_catalog
-    from .prices import GENAI_PRICES_VERSION, prices_file
+    from .prices import prices_file, save_refreshed
 
     before = get_catalog()
     prices_url, table_url = genai_prices_url(), litellm_url()
     providers = fetch_prices(prices_url)
     table = fetch_litellm(table_url)
-    saved = {"genai_prices": GENAI_PRICES_VERSION, "fetched": today().isoformat(), "url": prices_url}
-    _write(prices_file(), pickle.dumps({**saved, "providers": providers}, protocol=pickle.HIGHEST_PROTOCOL))
+    save_refreshed(providers, today(), prices_url)
     _write(override_file(), json.dumps(table, separators=(",", ":"), sort_keys=True).encode())
     clear_catalog()
     after = get_catalog()
