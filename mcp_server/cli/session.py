@@ -8,6 +8,7 @@ one holding `.claude/sessions/` or `.git`, else the current directory.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -180,6 +181,8 @@ def _read_report(report_file: str | None, source: str | None) -> str:
 
     if report_file == "-" or source == "-":
         return read_stdin()  # refuses a terminal, binary input and text that is not UTF-8
+    if not Path(report_file or "").exists():
+        raise InvalidInput(f"cannot read the report {report_file!r}: No such file or directory; check the path")
     return read_text_file(report_file or "")
 
 

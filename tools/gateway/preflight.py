@@ -71,6 +71,8 @@ def check_request(request: CallRequest, targets: Sequence[Target]) -> None:
         return  # a link whose window is unknown may fit
     window, largest = max(windows, key=lambda pair: pair[0])
     output = request.max_tokens or 0
+    if _utf8_bytes(request) + output <= window:
+        return  # a token is at least one byte: nothing to count (the common case costs no tokenizer)
     tokens, counted_all = _prompt_tokens(request, largest, window)
     if tokens + output <= window:
         return
@@ -81,6 +83,11 @@ def check_request(request: CallRequest, targets: Sequence[Target]) -> None:
         f"the prompt has {size}{plus}, more than {where}{largest.ref}'s {window:,}-token context window; "
         "shorten it or pick a model with a larger window"
     )
+
+
+def _utf8_bytes(request: CallRequest) -> int:
+    texts = [request.system or ""] + [str(m.get("content") or "") for m in request.messages]
+    return sum(len(text.encode("utf-8", "replace")) for text in texts)
 
 
 def _prompt_tokens(request: CallRequest, info: ModelInfo, window: int) -> tuple[int, bool]:
