@@ -58,6 +58,11 @@ CLI_CASES = {
         "is not valid JSON",
     ),
     "estimate-no-model": (["estimate", "Hi"], None, "give a model"),
+    "select-eval-stdin-not-json": (
+        ["select", "--eval", "-", "--candidates", "openai:gpt-4o-mini"],
+        "{not json\n",
+        "standard input line 1: not valid JSON",
+    ),
     "estimate-embedding-as-chat": (["estimate", "-m", "openai:text-embedding-3-small", "Hi"], None, "--embedding"),
     "session-append-binary-file": (["session", "append", "--agent", "me", "--file", BINARY], None, "looks binary"),
     "session-append-binary-stdin": (["session", "append", "--agent", "me", "-"], "# r\x00", "looks binary"),
