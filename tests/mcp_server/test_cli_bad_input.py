@@ -67,6 +67,7 @@ CLI_CASES = {
     "session-append-binary-file": (["session", "append", "--agent", "me", "--file", BINARY], None, "looks binary"),
     "session-append-binary-stdin": (["session", "append", "--agent", "me", "-"], "# r\x00", "looks binary"),
     "call-unknown-model": (["call", "Hi", "-m", "openai:gpt-4o-mni"], None, "unknown model 'openai:gpt-4o-mni'"),
+    "call-embedding-model": (["call", "Hi", "-m", "openai:text-embedding-3-small"], None, "is an embedding model"),
     "call-retired-model": (["call", "Hi", "-m", "anthropic:claude-sonnet-4-5"], None, "is retired (since 2026-11-30)"),
     "call-max-tokens-over-limit": (
         ["call", "Hi", "-m", "openai:gpt-4o-mini", "--max-tokens", "100000"],

@@ -1,8 +1,8 @@
 """What the gateway checks before it sends anything: a call that cannot succeed never goes out.
 
-Per model, when a reference resolves to its target: a retired model is refused (naming
-its replacement) unless `[gateway] allow_retired`; a deprecated one is logged once per
-process with its date; a name the catalog does not know is refused, with the closest
+Per model, when a reference resolves to its target: an embedding model is refused, and a
+retired one (naming its replacement) unless `[gateway] allow_retired`; a deprecated one is
+logged once per process with its date; a name the catalog does not know is refused, with the closest
 names, for a provider whose model list the catalog holds (first-party hosted providers on
 their own endpoint; not local servers, Azure deployments, resellers, fine-tunes, or a
 provider pointed at another `base_url`). Per request, across the chain: `max_tokens`
@@ -42,7 +42,7 @@ def _lists_every_model(target: Target, config: Config) -> bool:
 
 
 def check_model(target: Target, config: Config) -> None:
-    """Refuse a retired or unknown model; warn once about a deprecated one."""
+    """Refuse a retired, unknown or embedding model; warn once about a deprecated one."""
     info = target.info
     if info is None:
         if _lists_every_model(target, config):
@@ -50,6 +50,8 @@ def check_model(target: Target, config: Config) -> None:
             ref = f"{target.provider}:{target.model}"
             raise UnknownModel(ref, catalog.suggest(ref), reason="a newer model? `llmwright models --update`")
         return
+    if info.kind != "chat":
+        raise RequestRefused(f"{info.ref} is an {info.kind} model; the gateway sends chat requests: pick a chat model")
     if info.status == "retired" and not config.gateway.allow_retired:
         raise ModelRetired(info.ref, info.retires_on, get_catalog().successor(info))
     if info.status == "deprecated" and info.ref not in _warned:
