@@ -25,13 +25,14 @@ EXPORTS = {
         "rule_catalog",
     },
     "llmwright.catalog": {
-        "CAPABILITIES", "SNAPSHOT_SUFFIX", "STALE_AFTER_DAYS", "Capability", "Catalog", "CatalogUpdate", "DataAge",
-        "ModelInfo", "ModelList", "Prices", "Status", "calc", "catalog_at", "catalog_loaded", "clear_catalog",
-        "data_age", "data_version", "find_genai_model", "get_catalog", "has_batch", "lifecycle_notice",
-        "list_models", "parse_capability", "split_ref", "status_on", "today", "update_catalog",
+        "CAPABILITIES", "SNAPSHOT_SUFFIX", "STALE_AFTER_DAYS", "TIERS", "Benchmark", "Capability", "Catalog",
+        "CatalogUpdate", "DataAge", "Latency", "ModelInfo", "ModelList", "Prices", "Rating", "Ratings", "Score",
+        "Status", "Tier", "calc", "catalog_at", "catalog_loaded", "clear_catalog", "data_age", "data_version",
+        "find_genai_model", "get_catalog", "has_batch", "is_preview", "lifecycle_notice", "list_models",
+        "load_ratings", "parse_capability", "split_ref", "status_on", "today", "update_catalog",
     },
     "llmwright.cost": {
-        "DAYS_PER_MONTH", "Alternative", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
+        "DAYS_PER_MONTH", "Alternative", "CheaperModels", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
         "cost_of_usage", "estimate_cost", "format_usd", "token_rates",
     },
     "llmwright.gateway": {
@@ -49,13 +50,14 @@ EXPORTS = {
         "search_dirs", "stream_prompt",
     },
     "llmwright.select": {
-        "TASK_KINDS", "Choice", "Comparison", "Measured", "Recommendation", "Rejected", "Requirements", "TaskKind",
-        "compare", "configured_ledger", "eval_markdown", "eval_marks", "format_ms", "load_measured", "p95_label",
+        "TASK_KINDS", "Binding", "Choice", "Comparison", "Measured", "Recommendation", "Rejected", "Requirements",
+        "StepDown", "TaskKind", "compare", "configured_ledger", "configured_local_providers", "eval_markdown",
+        "eval_marks", "format_ms", "load_measured", "p95_label", "plan_markdown",
         "recommend", "recommendation_markdown",
     },
     "llmwright.select.evaluate": {
-        "CHECKS", "DEFAULT_CONCURRENCY", "DEFAULT_TARGET", "CandidateScore", "CaseResult", "EvalCase", "EvalReport",
-        "evaluate_models", "inline_cases", "load_cases",
+        "CHECKS", "DEFAULT_CONCURRENCY", "DEFAULT_TARGET", "CandidateScore", "CaseResult", "EvalCase", "EvalPlan",
+        "EvalReport", "Gate", "PlannedModel", "dry_run_report", "evaluate_models", "inline_cases", "load_cases", "plan_eval",
     },
     "llmwright.sessions": {
         "LLMWRIGHT_AGENTS", "AppendResult", "HookOutcome", "OutsideSessions", "ReportEntry", "SessionError",

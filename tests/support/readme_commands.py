@@ -104,7 +104,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     pattern = ""
     for line in expected:
         line = line.rstrip()
-        if line == ANY_LINES:
+        if line.strip() == ANY_LINES:
             pattern += r"(?:[^\n]*\n)*?"
         else:
             pattern += ".*?".join(re.escape(part) for part in line.split(ANY_TEXT)) + r"\n"

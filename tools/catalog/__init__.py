@@ -1,4 +1,4 @@
-"""The model catalog: providers, prices, windows, capabilities and status, offline."""
+"""The model catalog: providers, prices, windows, capabilities, status and cited ratings, offline."""
 
 from typing import Any
 
@@ -17,19 +17,27 @@ from .lifecycle import Status, lifecycle_notice, status_on, today
 from .listing import ModelList, list_models
 from .model import CAPABILITIES, Capability, ModelInfo, Prices
 from .prices import calc, find_genai_model, has_batch
+from .ratings import TIERS, Benchmark, Latency, Rating, Ratings, Score, Tier, is_preview, load_ratings
 
 __all__ = [
     "CAPABILITIES",
     "SNAPSHOT_SUFFIX",
     "STALE_AFTER_DAYS",
+    "TIERS",
+    "Benchmark",
     "Capability",
     "Catalog",
     "CatalogUpdate",
     "DataAge",
+    "Latency",
     "ModelInfo",
     "ModelList",
     "Prices",
+    "Rating",
+    "Ratings",
+    "Score",
     "Status",
+    "Tier",
     "calc",
     "catalog_at",
     "catalog_loaded",
@@ -39,8 +47,10 @@ __all__ = [
     "find_genai_model",
     "get_catalog",
     "has_batch",
+    "is_preview",
     "lifecycle_notice",
     "list_models",
+    "load_ratings",
     "parse_capability",
     "split_ref",
     "status_on",
