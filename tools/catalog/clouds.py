@@ -66,7 +66,10 @@ def link_cloud_models(
                 continue  # only where the cloud sells it under the maker's own name
             fields = {"ref": ref, "provider": cloud, "model": maker.model, "name": maker.name, "hosting": "hosted"}
             fields["prices"] = prices_of(genai, at)
-            fields["sources"] = [Source(covers="prices", ref=price_source(), checked=str(prices_checked()))]
+            fields["sources"] = [
+                Source(covers="offered by this provider", ref=spec.models_source, checked=spec.checked),
+                Source(covers="prices", ref=price_source(), checked=str(prices_checked())),
+            ]
             _describe(fields, maker)
             merged[ref] = fields
             taken.add(ref.lower())
