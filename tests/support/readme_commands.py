@@ -6,7 +6,9 @@ stands for any text within a line (a latency, a path) and a line of just `...` f
 number of lines (a trimmed listing). Commands that call a provider run against the
 loopback fake provider (`README_ANSWERS` says what each model answers); everything else
 runs offline on today's catalog, so a model that retires, or a price that changes, makes
-the README's output drift and tests/test_readme_commands.py fail.
+the README's output drift and tests/test_readme_commands.py fail. `LLMWRIGHT_TODAY` is
+set to today (UTC): prices are read at 00:00 of the day, since some vary by the hour
+(off-peak rates), and the output must not depend on when in the day the tests run.
 
 `python -m tests.support.readme_commands` rewrites every block whose output drifted with
 the real output (wildcards in a rewritten block are lost: put them back where a value
@@ -23,6 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .cli import ROOT, llmwright_command
@@ -124,6 +127,7 @@ def readme_world() -> Iterator[dict[str, str]]:
         config.write_text("\n".join([*tables, '[cache]\nbackend = "off"', f'[gateway]\nledger_path = "{tmp}/u.jsonl"']))
         env = {k: v for k, v in os.environ.items() if not k.startswith("LLMWRIGHT_") and k not in ("COLUMNS", "LINES")}
         env |= {
+            "LLMWRIGHT_TODAY": datetime.now(tz=UTC).date().isoformat(),
             "LLMWRIGHT_CONFIG": str(config),
             "LLMWRIGHT_DATA_DIR": f"{tmp}/data",
             "LLMWRIGHT_CACHE_DIR": f"{tmp}/cache",
