@@ -69,10 +69,10 @@ def mcp_resources_table() -> str:
 
 
 def cli_commands_table() -> str:
-    from llmwright.server.cli import cli
+    from llmwright.server.cli import all_commands
 
     rows = ["| command | what it does |", "| --- | --- |"]
-    for name, command in cli.commands.items():
+    for name, command in all_commands().items():
         rows.append(f"| `llmwright {name}` | {_first_sentence(command.help)} |")
     return "\n".join(rows) + "\n"
 

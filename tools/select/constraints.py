@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from ..catalog import TIERS, ModelInfo, Rating, Tier
+from ..catalog import TIERS, ModelInfo, Rating, Tier, today
 from ..cost import Workload, estimate_cost
 from ..errors import LLMWrightError
 from ..providers import meets_residency, provider_rows
@@ -110,7 +109,7 @@ def latency_gap(rating: Rating, input_tokens: int) -> str:
 def _lifecycle(model: ModelInfo) -> list[Violation]:
     if model.status != "deprecated" or model.retires_on is None:
         return []
-    if (model.retires_on - date.today()).days >= RETIREMENT_HORIZON_DAYS:
+    if (model.retires_on - today()).days >= RETIREMENT_HORIZON_DAYS:
         return []
     instead = f"; use {model.replacement}" if model.replacement else ""
     return [Violation("lifecycle", f"deprecated, retires {model.retires_on}{instead}")]
