@@ -85,7 +85,11 @@ SHELL = re.compile(r"[<>|]|\$\(|\$\{|\$PWD|…")
 @pytest.mark.parametrize("command", [c for c in shown_commands(TEXT) if not SHELL.search(c)])
 def test_every_command_the_readme_shows_parses(command: str) -> None:
     """Options and subcommands exist and values have the right type (files need not exist here)."""
-    args = shlex.split(command)[1:]
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    tokens = list(lexer)
+    operators = [i for i, token in enumerate(tokens) if token in ("&", "&&", ";", "||")]
+    args = tokens[1 : operators[0] if operators else None]  # the llmwright command, not what follows it
     ctx = click.Context(cli, info_name="llmwright")
     group: click.Group = cli
     while True:

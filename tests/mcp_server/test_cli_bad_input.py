@@ -39,7 +39,7 @@ CLI_CASES = {
     "usage-latin1-ledger": (["usage", "--ledger", LATIN1], None, "not UTF-8"),
     "usage-missing-ledger": (["usage", "--ledger", MISSING], None, "no such file"),
     "select-missing-ledger": (["select", "--task", "classify tickets", "--ledger", MISSING], None, "no such file"),
-    "usage-since-yesterday": (["usage", "--since", "yesterday"], None, "is not an ISO date"),
+    "usage-since-yesterday": (["usage", "--since", "yesterday"], None, "is neither an ISO date or time"),
     "estimate-expected-output-huge": (
         ["estimate", "-m", "openai:gpt-4o-mini", "--expected-output", "100000000000", "Hi"],
         None,
@@ -131,7 +131,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(command: list[str]) 
 
 # (tool, arguments, what the tool error must say)
 MCP_CASES = {
-    "usage_report-since-yesterday": ("usage_report", {"since": "yesterday"}, "is not an ISO date"),
+    "usage_report-since-yesterday": ("usage_report", {"since": "yesterday"}, "is neither an ISO date or time"),
     "estimate_cost-expected-output-huge": (
         "estimate_cost",
         {"models": ["openai:gpt-4o-mini"], "text": "Hi", "expected_output": 100_000_000_000},
