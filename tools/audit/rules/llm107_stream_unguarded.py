@@ -46,16 +46,38 @@ class StreamUnguarded(Rule):
     )
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        streams = [c for c in mod.calls if c.kind == "stream"]
-        for call in streams:
-            scope = mod.enclosing_function(call.node) or mod.tree
+        for call in mod.calls:
+            if call.kind not in ("stream", "chat", "http"):
+                continue
+            scope = mod.scope(call.node)
             holders = self._holders(mod, call.node)
-            for node in ast.walk(scope):
-                consumes = isinstance(node, ast.For | ast.AsyncFor) and (
-                    call.node in set(ast.walk(node.iter)) or bool(names_in(node.iter) & holders)
-                )
-                if consumes and not mod.in_handled_try(node) and not self._caller_guards(mod, scope):
-                    yield Hit(node, "stream consumed with no handling of a mid-stream failure")
+            for loop in _loops(mod, scope):
+                if not self._consumes(loop, call.node, holders):
+                    continue
+                if call.kind != "stream" and not self._streams(call):
+                    continue
+                if _guarded(mod, loop) or self._caller_guards(mod, scope.node):
+                    continue
+                yield Hit(loop, "stream consumed with no handling of a mid-stream failure")
+
+    def _streams(self, call) -> bool:
+        """`stream=<variable>`: a stream when it is iterated directly."""
+        return any(k.arg == "stream" and not isinstance(k.value, ast.Constant) for k in call.node.keywords)
+
+    def _consumes(self, loop: ast.For | ast.AsyncFor, call: ast.Call, holders: set[str]) -> bool:
+        target = loop.iter
+        if isinstance(target, ast.Await):
+            target = target.value
+        if target is call:
+            return True
+        if isinstance(target, ast.Name):
+            return target.id in holders
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            return target.value.id in holders and target.attr not in NOT_STREAMS
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
+            base = target.func.value
+            return isinstance(base, ast.Name) and base.id in holders and target.func.attr.startswith(("iter", "aiter"))
+        return False
 
     def _holders(self, mod: ModuleModel, call: ast.Call) -> set[str]:
         parent = mod.parents.get(call)
@@ -72,6 +94,37 @@ class StreamUnguarded(Rule):
             return False
         callers = mod.callers(scope)
         return bool(callers) and all(mod.in_handled_try(c) for c in callers)
+
+
+NOT_STREAMS = frozenset({"choices", "content", "data", "candidates", "output", "messages", "parts", "results", "items"})
+NOT_GUARDS = frozenset({"KeyboardInterrupt", "StopIteration", "StopAsyncIteration", "GeneratorExit", "CancelledError"})
+
+
+def _loops(mod: ModuleModel, scope: object) -> list[ast.For | ast.AsyncFor]:
+    """The for-loops of each scope, grouped once per module."""
+    grouped = mod.memo.get("loops_by_scope")
+    if grouped is None:
+        grouped = {}
+        for node in mod.parents:
+            if isinstance(node, ast.For | ast.AsyncFor):
+                grouped.setdefault(id(mod.scope(node)), []).append(node)  # type: ignore[union-attr]
+        mod.memo["loops_by_scope"] = grouped
+    return grouped.get(id(scope), [])  # type: ignore[union-attr]
+
+
+def _guarded(mod: ModuleModel, loop: ast.AST) -> bool:
+    """Inside a try whose handlers catch more than interrupts."""
+    child = loop
+    for parent in mod.ancestors(loop):
+        if isinstance(parent, ast.Try | ast.TryStar) and child in parent.body:
+            for handler in parent.handlers:
+                names = {n.attr if isinstance(n, ast.Attribute) else getattr(n, "id", "") for n in ast.walk(handler.type)} if handler.type else {"Exception"}
+                if names - NOT_GUARDS:
+                    return True
+        if isinstance(parent, FuncNode | ast.Lambda):
+            return False
+        child = parent
+    return False
 
 
 RULE = StreamUnguarded

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..module import ModuleModel
+from ..sites import is_awaited
 from ..rule import Hit, Rule
 
 
@@ -42,13 +43,16 @@ class BlockingInAsync(Rule):
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         for call in mod.calls:
-            if call.is_async:
+            if call.is_async or is_awaited(mod, call.node):
+                continue  # an awaited call is an async call, whatever the audit knows of its client
+            scope = mod.scope(call.node)
+            if not isinstance(scope.node, ast.AsyncFunctionDef):
                 continue
-            func = mod.enclosing_function(call.node)
-            in_lambda = any(isinstance(a, ast.Lambda) for a in mod.ancestors(call.node))
-            if isinstance(func, ast.AsyncFunctionDef) and not in_lambda:
-                message = f"synchronous {call.library} call {call.method} blocks the event loop in async {func.name}()"
-                yield Hit(call.node, message)
+            if any(isinstance(a, ast.Lambda) for a in mod.ancestors(call.node)):
+                continue
+            what = "HTTP call" if call.kind == "http" else "call"
+            message = f"synchronous {call.library} {what} {call.method} blocks the event loop in async {scope.name}()"
+            yield Hit(call.node, message)
 
 
 RULE = BlockingInAsync

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..module import FuncNode, ModuleModel
+from ..context import retried
+from ..module import FuncNode, ModuleModel, last_name
 from ..rule import Hit, Rule
 
 CACHED = (
@@ -15,21 +16,59 @@ CACHED = (
     "functools.cache",
     "functools.lru_cache",
     "functools.cached_property",
+    "cachetools.cached",
+    "cached",
 )
-ONCE = ("__init__", "main", "setup", "lifespan", "startup", "on_startup", "create_app", "__post_init__")
+ONCE = ("__init__", "main", "setup", "lifespan", "startup", "on_startup", "create_app", "__post_init__", "init", "initialize")
+
+
+def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
+    """Built once and kept: under `if x is None:` / `if key not in cache:`, or stored in a cache mapping."""
+    parent = mod.parents.get(node)
+    if isinstance(parent, ast.Await):
+        parent = mod.parents.get(parent)
+    if isinstance(parent, ast.Assign | ast.AnnAssign):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if any(isinstance(t, ast.Subscript) for t in targets):
+            return True
+        if any(isinstance(t, ast.Name) for t in targets):
+            func = mod.enclosing_function(node)
+            if func is not None and any(isinstance(n, ast.Global | ast.Nonlocal) for n in func.body):
+                return True
+    if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
+        return True
+    for ancestor in mod.ancestors(node):
+        if isinstance(ancestor, ast.If):
+            test = ast.unparse(ancestor.test) if _short(ancestor.test) else ""
+            if " is None" in test or " not in " in test or test.startswith("not ") or "is not None" in test:
+                return True
+        if isinstance(ancestor, FuncNode):
+            break
+    return False
+
+
+def _short(node: ast.AST) -> bool:
+    return (getattr(node, "end_col_offset", 0) or 0) - (getattr(node, "col_offset", 0) or 0) < 160
+
+
+def _cached_by_callers(mod: ModuleModel, func: FuncNode) -> bool:
+    callers = mod.callers(func)
+    return bool(callers) and all(_lazy(mod, c) for c in callers)
 
 
 def _per_request(mod: ModuleModel, func: FuncNode, depth: int = 0) -> bool:
-    """A route handler, or called from one or from a loop within this module."""
+    """A route handler, or called (uncached) from one or from a batch loop within this module."""
     if mod.is_route_handler(func):
         return True
     if depth > 3:
         return False
     for caller in mod.callers(func):
-        if mod.in_loop(caller):
+        if _lazy(mod, caller):
+            continue
+        if mod.in_loop(caller) and not retried(mod, caller):
             return True
         outer = mod.enclosing_function(caller)
-        if outer is not None and outer is not func and _per_request(mod, outer, depth + 1):
+        if outer is not None and outer is not func and outer.name not in ONCE and _per_request(mod, outer, depth + 1):
             return True
     return False
 
@@ -71,16 +110,21 @@ class ClientPerCall(Rule):
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         for client in mod.all_clients:
-            if not isinstance(client.node, ast.Call) or client.node not in mod.parents:
-                continue  # annotated parameters are not constructions
-            if mod.in_loop(client.node):
-                yield Hit(client.node, f"{client.kind.library} client constructed inside a loop")
+            node = client.node
+            if node is None or node not in mod.parents or _lazy(mod, node):
                 continue
-            func = mod.enclosing_function(client.node)
-            if func is None or func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func)):
+            func = mod.enclosing_function(node)
+            if func is not None and (func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func))):
+                continue
+            if mod.in_loop(node):
+                if func is None or retried(mod, node):
+                    continue  # built once per configured endpoint at start-up, or retried while setting up
+                yield Hit(node, f"{client.kind.library} client constructed inside a loop")
+                continue
+            if func is None or _cached_by_callers(mod, func):
                 continue
             if _per_request(mod, func):
-                yield Hit(client.node, f"{client.kind.library} client constructed on every call of {func.name}()")
+                yield Hit(node, f"{client.kind.library} client constructed on every call of {func.name}()")
 
 
 RULE = ClientPerCall

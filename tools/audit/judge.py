@@ -1,0 +1,45 @@
+"""Helpers project rules share: judge a site by what reaches it, following callers one level.
+
+When a call's options arrive through the enclosing function's `**kwargs`, the answer is in
+the callers of that function, anywhere in the project (`ProjectIndex.callers`, by name).
+Names too generic to follow (`run`, `chat`, `generate`, …) are not followed: the answer
+stays "unknown", and the rule reports the site as unverified rather than clean.
+"""
+
+from __future__ import annotations
+
+from .dataflow import GENERIC_NAMES
+from .facts import ProjectFacts
+from .index import CallerFacts
+from .records import ClientRecord, SiteRecord
+from .rule import ProjectHit
+
+
+def site_hit(site: SiteRecord, message: str, unverified: bool = False) -> ProjectHit:
+    return ProjectHit(site.where, message, unverified, site.resolution, site.suppressed)
+
+
+def client_hit(client: ClientRecord, message: str, unverified: bool = False) -> ProjectHit:
+    return ProjectHit(client.where, message, unverified, "direct", client.suppressed)
+
+
+def callers_of(facts: ProjectFacts, site: SiteRecord) -> list[CallerFacts] | None:
+    """Calls to the site's function elsewhere (None when the name is too generic to follow)."""
+    name = site.function
+    if not name or name in GENERIC_NAMES or len(name) <= 3 or name.startswith("__"):
+        return None
+    calls = facts.index.callers.get(name, [])
+    return [c for c in calls if not (c.path == site.where.path and c.line == site.where.line)]
+
+
+def callers_pass(facts: ProjectFacts, site: SiteRecord, keys: frozenset[str]) -> tuple[bool | None, CallerFacts | None]:
+    """Do the callers of the site's function pass one of `keys`? (True, False with an example, or None)."""
+    callers = callers_of(facts, site)
+    if not callers:
+        return None, None
+    missing = [c for c in callers if not (c.keywords & keys) and not c.star]
+    if missing:
+        return False, missing[0]
+    if all(c.keywords & keys for c in callers):
+        return True, None
+    return None, None

@@ -1,0 +1,78 @@
+"""Model output that goes to storage, and code that executes what it reads back from storage.
+
+A generated script saved to a file or a database row and `exec`-ed by another function
+(or another module) is as dangerous as one executed right away. These two questions are
+answered per module; LLM203 joins them within a module and across the project.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .dataflow import is_llm_output, llm_output_names, propagate
+from .module import ModuleModel, dotted, last_name
+
+CODE_SINKS = {"eval", "exec", "compile", "builtins.eval", "builtins.exec"}
+SHELL_SINKS = {
+    "os.system",
+    "os.popen",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+}
+IMPORT_SINKS = {"importlib.import_module", "__import__", "runpy.run_path", "runpy.run_module"}
+PICKLE_SINKS = {"pickle.loads", "pickle.load", "dill.loads", "marshal.loads", "yaml.unsafe_load"}
+STORE_METHODS = {"write", "write_text", "writelines", "dump", "set", "hset", "insert", "insert_one", "execute"}
+READ_METHODS = {"read", "read_text", "readlines", "load", "hget", "fetchone", "fetchall", "fetchmany", "scalar", "find_one"}
+
+
+def sink(mod: ModuleModel, node: ast.Call) -> str | None:
+    """How a call executes its argument (None when it does not)."""
+    name = mod.qualname(node.func) or dotted(node.func) or ""
+    if name in CODE_SINKS or name in SHELL_SINKS or name in IMPORT_SINKS:
+        return f"passed to {name}()"
+    if name in PICKLE_SINKS:
+        return f"deserialised with {name}()"
+    return None
+
+
+def stored_output(mod: ModuleModel) -> bool:
+    """Model output written to a file, database or cache somewhere in this module."""
+    cached = mod.memo.get("stored_output")
+    if cached is not None:
+        return bool(cached)
+    found = False
+    for scope in mod.scopes.values():
+        tainted = llm_output_names(mod, scope)
+        if not tainted:
+            continue
+        for call in scope.calls:
+            args = [*call.args, *(k.value for k in call.keywords)]
+            if last_name(call.func) in STORE_METHODS and any(is_llm_output(mod, scope, a, tainted) for a in args):
+                found = True
+                break
+        if found:
+            break
+    mod.memo["stored_output"] = found
+    return found
+
+
+def executed_reads(mod: ModuleModel) -> list[ast.Call]:
+    """exec/eval/shell/import sinks whose argument was read back from a file, database or cache."""
+    found = []
+    for scope in mod.scopes.values():
+        sinks = [c for c in scope.calls if sink(mod, c)]
+        if not sinks:
+            continue
+        reads: set[ast.AST] = {c for c in scope.calls if last_name(c.func) in READ_METHODS}
+        names = propagate(scope, set(), reads)
+        for target in sinks:
+            for arg in [*target.args, *(k.value for k in target.keywords)]:
+                if any(n in reads or (isinstance(n, ast.Name) and n.id in names) for n in ast.walk(arg)):
+                    found.append(target)
+                    break
+    return found
