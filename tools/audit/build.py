@@ -61,10 +61,12 @@ def build_module(path: str, source: str, tree: ast.Module, index: ProjectIndex |
 
 
 # --- the walk ---------------------------------------------------------------------------
+SKIP_NODES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop, str, int)  # leaves no rule reads
 def _walk(mod: ModuleModel) -> None:
     top = Scope(mod.tree, "<module>", None)
     mod.scopes[mod.tree] = top
     parents = mod.parents
+    strings, long_strings = mod.strings, mod.long_strings
     stack: list[tuple[ast.AST, Scope, ast.ClassDef | None]] = [(mod.tree, top, None)]
     while stack:
         node, scope, cls = stack.pop()
@@ -77,13 +79,6 @@ def _walk(mod: ModuleModel) -> None:
             mod.calls_by_name.setdefault(last_name(node.func), []).append(node)  # type: ignore[attr-defined]
         elif kind is ast.Attribute:
             mod.attributes.add(node.attr)  # type: ignore[attr-defined]
-        elif kind is ast.Constant:
-            value = node.value  # type: ignore[attr-defined]
-            if isinstance(value, str):
-                if len(value) <= 40:
-                    mod.strings.add(value)
-                if len(value) >= 20:
-                    mod.long_strings.append(node)  # type: ignore[arg-type]
         elif kind is ast.Assign:
             scope.assigns.append((node.targets, node.value))  # type: ignore[attr-defined]
             value = node.value  # type: ignore[attr-defined]
@@ -151,9 +146,24 @@ def _walk(mod: ModuleModel) -> None:
                     mod.class_constants[stmt.targets[0].id] = stmt.value
                 elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
                     mod.class_constants[stmt.target.id] = stmt.value
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-            stack.append((child, inner, inner_cls))
+        for field in node._fields:
+            value = getattr(node, field, None)
+            children = value if type(value) is list else (value,)
+            for child in children:
+                kind = type(child)
+                if kind is ast.Name or child is None or isinstance(child, SKIP_NODES):
+                    continue  # leaves no rule needs to see again
+                if kind is ast.Constant:
+                    text = child.value  # type: ignore[union-attr]
+                    if type(text) is str:
+                        if len(text) <= 40:
+                            strings.add(text)
+                        if len(text) >= 20:
+                            long_strings.append(child)  # type: ignore[arg-type]
+                    continue
+                if isinstance(child, ast.AST):
+                    parents[child] = node
+                    stack.append((child, inner, inner_cls))
     mod.all_calls.sort(key=lambda c: (c.lineno, c.col_offset))
 
 
@@ -493,15 +503,23 @@ class Binder:
                         mod.bindings[(cls, "self." + stmt.target.id)] = Binding(client, resolution="annotation")
 
     def _annotated_kind(self, annotation: ast.AST | None) -> ClientKind | None:
+        """`client: OpenAI`, `Optional[AsyncAnthropic]`, `OpenAI | AzureOpenAI`, `"OpenAI"`."""
         if annotation is None:
             return None
-        for node in ast.walk(annotation):
-            if isinstance(node, ast.Name | ast.Attribute):
-                qual = self.mod.qualname(node)
-                if qual:
-                    kind = CONSTRUCTORS.get(qual) or framework_kind(qual)
-                    if kind is not None:
-                        return kind
+        if isinstance(annotation, ast.Name | ast.Attribute):
+            head = annotation
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if not isinstance(head, ast.Name) or head.id not in self.mod.imports:
+                return None
+            qual = self.mod.qualname(annotation)
+            return (CONSTRUCTORS.get(qual) or framework_kind(qual)) if qual else None
+        if isinstance(annotation, ast.Subscript):
+            return self._annotated_kind(annotation.slice) or None
+        if isinstance(annotation, ast.BinOp):
+            return self._annotated_kind(annotation.left) or self._annotated_kind(annotation.right)
+        if isinstance(annotation, ast.Tuple):
+            return next((k for e in annotation.elts if (k := self._annotated_kind(e)) is not None), None)
         return None
 
 

@@ -170,8 +170,6 @@ def summarize(mod: ModuleModel, project_modules: bool = True) -> ModuleSummary:
                 frozenset(k.arg for k in call.keywords if k.arg),
                 any(k.arg is None for k in call.keywords),
                 scope.logs,
-                mod.in_handled_try(call),
-                retried(mod, call),
             )
         )
     summary.uses = {q for q in mod.imports.values() if "." in q}

@@ -108,8 +108,10 @@ def output_functions(mod: ModuleModel) -> set[str]:
                 continue
             scope = mod.scopes[func]
             known = found | external  # type: ignore[operator]
-            tainted = propagate(scope, set(), _output_sources(mod, scope, known))
             sources = _output_sources(mod, scope, known)
+            if not sources:
+                continue
+            tainted = propagate(scope, set(), sources)
             for ret in returns:
                 if ret.value is not None and (_reads(ret.value) & tainted or any(n in sources for n in ast.walk(ret.value))):
                     found.add(func.name)
@@ -126,7 +128,8 @@ def llm_output_names(mod: ModuleModel, scope: Scope) -> set[str]:
     cached = mod.memo.get(key)
     if cached is None:
         names = output_functions(mod) | mod.memo.get("external_outputs", set())  # type: ignore[operator]
-        cached = propagate(scope, set(), _output_sources(mod, scope, names))
+        sources = _output_sources(mod, scope, names)
+        cached = propagate(scope, set(), sources) if sources else set()
         mod.memo[key] = cached
     return cached  # type: ignore[return-value]
 

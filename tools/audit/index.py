@@ -46,8 +46,6 @@ class CallerFacts:
     keywords: frozenset[str]
     star: bool  # passes **something (options unknown)
     logs: bool  # the calling function logs, traces or prints
-    handled: bool  # inside try/except
-    retried: bool  # inside a retry loop or a retry-decorated function
 
 
 @dataclass

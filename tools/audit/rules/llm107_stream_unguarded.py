@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..dataflow import names_in
-from ..module import FuncNode, ModuleModel
+from ..module import FuncNode, LLMCall, ModuleModel, Scope
 from ..rule import Hit, Rule
 
 
@@ -49,35 +49,17 @@ class StreamUnguarded(Rule):
         for call in mod.calls:
             if call.kind not in ("stream", "chat", "http"):
                 continue
+            if call.kind != "stream" and not self._streams(call):
+                continue
             scope = mod.scope(call.node)
-            holders = self._holders(mod, call.node)
-            for loop in _loops(mod, scope):
-                if not self._consumes(loop, call.node, holders):
-                    continue
-                if call.kind != "stream" and not self._streams(call):
-                    continue
+            for loop in _consumers(mod, scope, call.node, self._holders(mod, call.node)):
                 if _guarded(mod, loop) or self._caller_guards(mod, scope.node):
                     continue
                 yield Hit(loop, "stream consumed with no handling of a mid-stream failure")
 
-    def _streams(self, call) -> bool:
+    def _streams(self, call: LLMCall) -> bool:
         """`stream=<variable>`: a stream when it is iterated directly."""
         return any(k.arg == "stream" and not isinstance(k.value, ast.Constant) for k in call.node.keywords)
-
-    def _consumes(self, loop: ast.For | ast.AsyncFor, call: ast.Call, holders: set[str]) -> bool:
-        target = loop.iter
-        if isinstance(target, ast.Await):
-            target = target.value
-        if target is call:
-            return True
-        if isinstance(target, ast.Name):
-            return target.id in holders
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-            return target.value.id in holders and target.attr not in NOT_STREAMS
-        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
-            base = target.func.value
-            return isinstance(base, ast.Name) and base.id in holders and target.func.attr.startswith(("iter", "aiter"))
-        return False
 
     def _holders(self, mod: ModuleModel, call: ast.Call) -> set[str]:
         parent = mod.parents.get(call)
@@ -100,16 +82,37 @@ NOT_STREAMS = frozenset({"choices", "content", "data", "candidates", "output", "
 NOT_GUARDS = frozenset({"KeyboardInterrupt", "StopIteration", "StopAsyncIteration", "GeneratorExit", "CancelledError"})
 
 
-def _loops(mod: ModuleModel, scope: object) -> list[ast.For | ast.AsyncFor]:
-    """The for-loops of each scope, grouped once per module."""
-    grouped = mod.memo.get("loops_by_scope")
-    if grouped is None:
-        grouped = {}
-        for node in mod.parents:
-            if isinstance(node, ast.For | ast.AsyncFor):
-                grouped.setdefault(id(mod.scope(node)), []).append(node)  # type: ignore[union-attr]
-        mod.memo["loops_by_scope"] = grouped
-    return grouped.get(id(scope), [])  # type: ignore[union-attr]
+def _consumers(mod: ModuleModel, scope: Scope, call: ast.Call, holders: set[str]) -> list[ast.For | ast.AsyncFor]:
+    """The for-loops that iterate this call's result: directly, or through the names holding it."""
+    direct, named = _loop_index(mod).get(id(scope), ({}, {}))
+    found = list(direct.get(id(call), ()))
+    for name in holders:
+        found.extend(named.get(name, ()))
+    return found
+
+
+def _loop_index(mod: ModuleModel) -> dict[int, tuple[dict[int, list], dict[str, list]]]:
+    """Per scope: loops by the call they iterate, and by the name they iterate (built once per module)."""
+    cached = mod.memo.get("stream_loops")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    index: dict[int, tuple[dict[int, list], dict[str, list]]] = {}
+    for node in mod.parents:
+        if not isinstance(node, ast.For | ast.AsyncFor):
+            continue
+        direct, named = index.setdefault(id(mod.scope(node)), ({}, {}))
+        target = node.iter.value if isinstance(node.iter, ast.Await) else node.iter
+        if isinstance(target, ast.Call):
+            direct.setdefault(id(target), []).append(node)
+            func = target.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr.startswith(("iter", "aiter")):
+                named.setdefault(func.value.id, []).append(node)
+        elif isinstance(target, ast.Name):
+            named.setdefault(target.id, []).append(node)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.attr not in NOT_STREAMS:
+            named.setdefault(target.value.id, []).append(node)
+    mod.memo["stream_loops"] = index
+    return index
 
 
 def _guarded(mod: ModuleModel, loop: ast.AST) -> bool:

@@ -82,14 +82,12 @@ class UnvalidatedJson(Rule):
     fix = "Use structured outputs (response_format / tools / a pydantic schema) or catch JSONDecodeError and validate."
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        sites_by_scope: dict[int, list] = {}
+        structured: set[int] = set()  # scopes where some call asks for structured output
         for call in mod.calls:
-            sites_by_scope.setdefault(id(mod.scope(call.node)), []).append(call)
+            if any(k.arg in STRUCTURED for k in call.node.keywords):
+                structured.add(id(mod.scope(call.node)))
         for node, scope in json_parses(mod):
-            if mod.in_handled_try(node):
-                continue
-            calls = sites_by_scope.get(id(scope), [])
-            if any(any(k.arg in STRUCTURED for k in c.node.keywords) for c in calls):
+            if mod.in_handled_try(node) or id(scope) in structured:
                 continue
             yield Hit(node, "model output parsed with json.loads: no error handling, no schema")
 
