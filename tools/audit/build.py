@@ -234,6 +234,11 @@ class Binder:
 
     # keys -------------------------------------------------------------------------------
     def key(self, target: ast.AST, scope: Scope) -> tuple[object, str] | None:
+        if isinstance(target, ast.Subscript):  # a cache: self._clients[key] = make_client(key)
+            if isinstance(target.value, ast.Name):
+                return (self.mod.tree, target.value.id + "[]")
+            inner = self.key(target.value, scope)
+            return (inner[0], inner[1] + "[]") if inner else None
         name = dotted(target)
         if not name or name.endswith("()"):
             return None
@@ -375,6 +380,11 @@ class Binder:
             return self.call_value(expr, scope)
         if isinstance(expr, ast.Name | ast.Attribute):
             return self.name_value(expr, scope)
+        if isinstance(expr, ast.Subscript):
+            owner = dotted(expr.value)
+            if isinstance(expr.value, ast.Name):
+                return self.mod.bindings.get((self.mod.tree, owner + "[]"))  # type: ignore[operator]
+            return self.lookup(owner + "[]", scope) if owner else None
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
             for side in (expr.right, expr.left):
                 found = self.value(side, scope)

@@ -24,7 +24,7 @@ def retried(mod: ModuleModel, node: ast.AST) -> bool:
     child = node
     for parent in mod.ancestors(node):
         if isinstance(parent, FuncNode):
-            if _retry_decorated(mod, parent):
+            if _retry_decorated(mod, parent) or _retries_itself(mod, parent):
                 return True
             break
         if isinstance(parent, ast.For | ast.AsyncFor | ast.While) and child in parent.body:
@@ -34,6 +34,26 @@ def retried(mod: ModuleModel, node: ast.AST) -> bool:
             return True  # handed to a retry helper: self._with_retry(client.chat.completions.create, ...)
         child = parent
     return False
+
+
+def _retries_itself(mod: ModuleModel, func: FuncNode) -> bool:
+    """`return self.reply_text(session, retry_count + 1)`: the function calls itself again on failure."""
+    key = ("retries_itself", func)
+    found = mod.memo.get(key)
+    if found is None:
+        found = False
+        for call in mod.scopes[func].calls:
+            if last_name(call.func) != func.name:
+                continue
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            names = [k.arg or "" for k in call.keywords]
+            if any(isinstance(a, ast.BinOp) and isinstance(a.op, ast.Add) for a in arguments) or any(
+                RETRY_WORDS.search(n) for n in names
+            ):
+                found = True
+                break
+        mod.memo[key] = found
+    return bool(found)
 
 
 def _retry_decorated(mod: ModuleModel, func: FuncNode) -> bool:
@@ -170,6 +190,7 @@ def summarize(mod: ModuleModel, project_modules: bool = True) -> ModuleSummary:
                 frozenset(k.arg for k in call.keywords if k.arg),
                 any(k.arg is None for k in call.keywords),
                 scope.logs,
+                scope.name if scope.parent is not None else "",
             )
         )
     summary.uses = {q for q in mod.imports.values() if "." in q}

@@ -30,6 +30,7 @@ class ProjectFacts:
     has_fallback: bool = False
     has_breaker: bool = False
     reads_usage: bool = False
+    traced: bool = False
     stores_output: set[str] = field(default_factory=set)  # files that store model output
     executed_reads: list[Location] = field(default_factory=list)
     index: ProjectIndex = field(default_factory=ProjectIndex)
@@ -42,6 +43,7 @@ class ProjectFacts:
         self.has_fallback |= facts.has_fallback
         self.has_breaker |= facts.has_breaker
         self.reads_usage |= facts.reads_usage
+        self.traced |= facts.traced
 
     @property
     def calls(self) -> list[SiteRecord]:
@@ -55,6 +57,7 @@ def file_facts(mod: ModuleModel) -> FileFacts:
         if call.provider and call.kind in ("chat", "stream", "http"):
             facts.providers.add(call.provider)
     facts.has_breaker = mod.imported(*BREAKER_MODULES)
+    facts.traced = mod.imported(*OBSERVABILITY_MODULES)
     facts.stores_output = stored_output(mod)
     facts.executed_reads = [Location.of(mod, n) for n in executed_reads(mod)]
     facts.reads_usage = (

@@ -46,6 +46,7 @@ class CallerFacts:
     keywords: frozenset[str]
     star: bool  # passes **something (options unknown)
     logs: bool  # the calling function logs, traces or prints
+    function: str = ""  # the calling function's name ("" at module level)
 
 
 @dataclass

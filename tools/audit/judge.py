@@ -28,8 +28,11 @@ def callers_of(facts: ProjectFacts, site: SiteRecord) -> list[CallerFacts] | Non
     name = site.function
     if not name or name in GENERIC_NAMES or len(name) <= 3 or name.startswith("__"):
         return None
-    calls = facts.index.callers.get(name, [])
-    return [c for c in calls if not (c.path == site.where.path and c.line == site.where.line)]
+    calls = [c for c in facts.index.callers.get(name, []) if not (c.path == site.where.path and c.line == site.where.line)]
+    if name.startswith("_"):  # a private method: its own module's callers when it has any (else a subclass's base)
+        local = [c for c in calls if c.path == site.where.path]
+        return local or calls
+    return calls
 
 
 def callers_pass(facts: ProjectFacts, site: SiteRecord, keys: frozenset[str]) -> tuple[bool | None, CallerFacts | None]:
@@ -43,3 +46,26 @@ def callers_pass(facts: ProjectFacts, site: SiteRecord, keys: frozenset[str]) ->
     if all(c.keywords & keys for c in callers):
         return True, None
     return None, None
+
+
+def callers_log(facts: ProjectFacts, site: SiteRecord) -> bool | None:
+    """Does a caller of the site's function log (looking two levels up)? None when not followed."""
+    callers = callers_of(facts, site)
+    if callers is None:
+        return None
+    if any(c.logs for c in callers):
+        return True
+    for caller in callers:
+        if caller.function and caller.function != site.function:
+            outer = callers_of(facts, _as_site(site, caller))
+            if outer and any(c.logs for c in outer):
+                return True
+    return False
+
+
+def _as_site(site: SiteRecord, caller: CallerFacts) -> SiteRecord:
+    from dataclasses import replace
+
+    from .records import Location
+
+    return replace(site, function=caller.function, where=Location(caller.path, caller.line, 0, caller.line, ""))

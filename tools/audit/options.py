@@ -126,8 +126,18 @@ def _expr_keys(mod: ModuleModel, expr: ast.expr, scope: Scope | None, depth: int
         if constant is not None:
             return _expr_keys(mod, constant, None, depth + 1)
         if scope is not None and expr.id in scope.params:
-            return Keys(set(), forwarded=expr.id) if star else Keys(set(), unknown=True)
+            return _passed_keys(mod, expr.id, scope, depth)
         return Keys(set(), unknown=True)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+        assigned = _attribute_dicts(mod).get(expr.attr)
+        if assigned:
+            keys = Keys(set())
+            for value in assigned:
+                _merge(keys, _expr_keys(mod, value, None, depth + 1))
+            return keys
+        return Keys(set(), unknown=True)
+    if isinstance(expr, ast.Constant) and expr.value is None:
+        return Keys(set())  # `http_options=None`: nothing, known
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
         keys = _expr_keys(mod, expr.left, scope, depth + 1)
         _merge(keys, _expr_keys(mod, expr.right, scope, depth + 1))
@@ -141,30 +151,53 @@ def _expr_keys(mod: ModuleModel, expr: ast.expr, scope: Scope | None, depth: int
     return Keys(set(), unknown=True)
 
 
+def _passed_keys(mod: ModuleModel, name: str, scope: Scope, depth: int) -> Keys:
+    """A dict parameter expanded with `**`: the keys of what the module's callers pass for it (one level)."""
+    arguments = mod.arguments_for(scope, name)
+    if not arguments or depth > 3:
+        return Keys(set(), unknown=True)
+    keys = Keys(set())
+    for caller, argument in arguments:
+        _merge(keys, _expr_keys(mod, argument, mod.scope(caller), depth + 1))
+    return keys
+
+
+def _attribute_dicts(mod: ModuleModel) -> dict[str, list[ast.expr]]:
+    """`self.args = {...}` anywhere in the module, by attribute name (built once)."""
+    found = mod.memo.get("attribute_dicts")
+    if found is None:
+        found = {}
+        for scope in mod.scopes.values():
+            for targets, value in scope.assigns:
+                if isinstance(value, ast.Dict):
+                    for target in targets:
+                        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                            found.setdefault(target.attr, []).append(value)
+        mod.memo["attribute_dicts"] = found
+    return found  # type: ignore[return-value]
+
+
 def _local_dict_keys(mod: ModuleModel, name: str, scope: Scope | None, depth: int) -> Keys | None:
     """Keys of a dict built in this function: a literal, then `d[k] = v`, `d.update(...)`, `d |= {...}`."""
     if scope is None:
         return None
     keys: Keys | None = None
+    added = Keys(set())  # `d[k] = v` (assignments are collected in no particular order)
     for targets, value in scope.assigns:
         for target in targets:
             if isinstance(target, ast.Name) and target.id == name:
                 found = _expr_keys(mod, value, scope, depth + 1)
                 keys = found if keys is None else Keys(keys.names | found.names, keys.unknown or found.unknown)
-            elif (
-                isinstance(target, ast.Subscript)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == name
-                and keys is not None
-            ):
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name:
                 text = mod.const_str(target.slice, scope)
                 options = {text} if text is not None else _possible_strings(mod, target.slice, scope)
                 if options:
-                    keys.names |= options
+                    added.names |= options
                 else:
-                    keys.unknown = True
+                    added.unknown = True
     if keys is None:
         return None
+    _merge(keys, added)
     for call in scope.calls:
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:

@@ -90,6 +90,7 @@ class FileFacts:
     has_fallback: bool = False
     has_breaker: bool = False
     reads_usage: bool = False
+    traced: bool = False  # imports an LLM tracing SDK (LangSmith, Langfuse, OpenLIT, Logfire, ...)
     stores_output: bool = False  # model output written to a file, database or cache
     executed_reads: list[Location] = field(default_factory=list)  # exec/shell of what was read back
 

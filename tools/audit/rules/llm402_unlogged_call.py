@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..facts import ProjectFacts
-from ..judge import callers_of, site_hit
+from ..judge import callers_log, site_hit
 from ..rule import ProjectHit, Rule
 
 
 class UnloggedCall(Rule):
     """## What it does
     Flags an LLM call with no logging, metrics or tracing in its function, in a decorator or
-    callback on it, or in any function of the project that calls it (one level up, by name),
-    in a module that uses no LLM tracing SDK (Langfuse, LangSmith, OpenTelemetry, Logfire,
+    callback on it, or in the functions of the project that call it (two levels up, by name),
+    in a project that uses no LLM tracing SDK (Langfuse, LangSmith, OpenTelemetry, Logfire,
     Helicone, OpenLIT, …). Loggers of any name count (`chat_logger.log_request`), and so do
     `print`, metrics and spans.
 
@@ -45,17 +45,17 @@ class UnloggedCall(Rule):
     scope = "project"
 
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
+        if facts.traced:
+            return  # a tracing SDK in the project (LangSmith, Langfuse, OpenLIT, ...) records the calls
         for site in facts.sites:
             if site.logs:
                 continue
             if not site.function:
                 yield site_hit(site, f"{site.method} with no logging, metrics or tracing")
                 continue
-            callers = callers_of(facts, site)
-            if callers is None and site.function:
-                continue  # a name too generic to follow: not judged
-            if callers and any(c.logs for c in callers):
-                continue
+            logged = callers_log(facts, site)
+            if logged is None or logged:
+                continue  # a caller logs it, or the name is too generic to follow (not judged)
             yield site_hit(site, f"{site.method} in {site.function}() with no logging, metrics or tracing")
 
 

@@ -36,18 +36,44 @@ def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
     return False
 
 
+def _envelope(mod: ModuleModel, scope: Scope, arg: ast.expr, http: set[ast.AST]) -> bool:
+    """`json.loads(resp.text)` of a raw HTTP response: the API's envelope, not model-written JSON."""
+    if isinstance(arg, ast.Attribute) and arg.attr in ("text", "content"):
+        arg = arg.value
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("read", "decode"):
+        arg = arg.func.value
+    if isinstance(arg, ast.Await):
+        arg = arg.value
+    if arg in http:
+        return True
+    if isinstance(arg, ast.Name):
+        value = mod.local_value(arg.id, scope)
+        if isinstance(value, ast.Await):
+            value = value.value
+        if value in http:
+            return True
+        if isinstance(value, ast.Attribute) and value.attr in ("text", "content"):
+            return _envelope(mod, scope, value, http)
+    return False
+
+
 def json_parses(mod: ModuleModel) -> Iterator[tuple[ast.Call, Scope]]:
     """`json.loads(<model output>)` calls and their scope."""
     if not mod.calls:
         return
+    http = {c.node for c in mod.calls if c.kind == "http"}
     for scope in mod.scopes.values():
         parsers = [c for c in scope.calls if (mod.qualname(c.func) or dotted(c.func)) in PARSERS and c.args]
         if not parsers:
             continue
         tainted = llm_output_names(mod, scope)
         for node in parsers:
-            if is_llm_output(mod, scope, node.args[0], tainted) and not _sse_framing(mod, node):
-                yield node, scope
+            arg = node.args[0]
+            if not is_llm_output(mod, scope, arg, tainted) or _sse_framing(mod, node):
+                continue
+            if http and _envelope(mod, scope, arg, http):
+                continue
+            yield node, scope
 
 
 class UnvalidatedJson(Rule):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..context import retried
+from ..context import in_except, retried
 from ..module import FuncNode, ModuleModel, last_name
 from ..rule import Hit, Rule
 
@@ -56,19 +56,33 @@ def _cached_by_callers(mod: ModuleModel, func: FuncNode) -> bool:
     return bool(callers) and all(_lazy(mod, c) for c in callers)
 
 
+def _startup_only(mod: ModuleModel, func: FuncNode) -> bool:
+    """Called only at import time or from set-up functions."""
+    callers = mod.callers(func)
+    if not callers:
+        return False
+    for caller in callers:
+        outer = mod.enclosing_function(caller)
+        if outer is not None and outer.name not in ONCE:
+            return False
+    return True
+
+
 def _per_request(mod: ModuleModel, func: FuncNode, depth: int = 0) -> bool:
-    """A route handler, or called (uncached) from one or from a batch loop within this module."""
+    """A route handler, or called (uncached, not on an error path) from one or from a batch loop."""
     if mod.is_route_handler(func):
         return True
     if depth > 3:
         return False
     for caller in mod.callers(func):
-        if _lazy(mod, caller):
+        if _lazy(mod, caller) or in_except(mod, caller):
             continue
-        if mod.in_loop(caller) and not retried(mod, caller):
-            return True
         outer = mod.enclosing_function(caller)
-        if outer is not None and outer is not func and outer.name not in ONCE and _per_request(mod, outer, depth + 1):
+        if outer is None or outer is func or outer.name in ONCE:
+            continue
+        if mod.in_loop(caller) and not retried(mod, caller) and not _startup_only(mod, outer):
+            return True
+        if _per_request(mod, outer, depth + 1):
             return True
     return False
 
