@@ -256,6 +256,13 @@ class Binder:
         bindings = self.mod.bindings
         if key in bindings and bindings[key].client is binding.client and bindings[key].method == binding.method:
             return False
+        existing = bindings.get(key)
+        if existing is not None and existing.client is not None and binding.client is not None and not binding.method:
+            first, other = existing.client, binding.client
+            if first.node is not None and other.node is not None:  # two constructors for one name (if/else)
+                if other.origin not in first.siblings and other.origin != first.origin:
+                    first.siblings += (other.origin,)
+                return False
         new = key not in bindings
         bindings[key] = binding
         if binding.session is not None and binding.resolution.startswith("session:"):
@@ -282,6 +289,11 @@ class Binder:
             if key not in bindings:
                 bindings[key] = Binding(binding.client, session=binding.session, resolution="factory")
                 changed = True
+            else:
+                first, other = bindings[key].client, binding.client
+                if first is not None and other is not None and first is not other and other.origin:
+                    if other.origin not in first.siblings and other.origin != first.origin:
+                        first.siblings += (other.origin,)
         return changed
 
     def lookup(self, name: str, scope: Scope) -> Binding | None:
@@ -345,7 +357,15 @@ class Binder:
 
     # values ----------------------------------------------------------------------------
     def client_from_ref(self, ref: ClientRef, resolution: str) -> Client:
-        return Client(ref.kind, None, origin=ref.origin, resolution=resolution, timeout=ref.timeout, retries_off=ref.retries_off)
+        return Client(
+            ref.kind,
+            None,
+            origin=ref.origin,
+            resolution=resolution,
+            timeout=ref.timeout,
+            retries_off=ref.retries_off,
+            siblings=ref.siblings,
+        )
 
     def new_client(self, kind: ClientKind, call: ast.Call) -> Client:
         client = self.made.get(call)

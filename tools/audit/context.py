@@ -146,7 +146,7 @@ def _suppressed_rules(mod: ModuleModel, line: int) -> frozenset[str]:
 
 
 def client_ref(client: Client) -> ClientRef:
-    return ClientRef(client.kind, client.origin, client.timeout, client.retries_off)
+    return ClientRef(client.kind, client.origin, client.timeout, client.retries_off, client.siblings)
 
 
 def summarize(mod: ModuleModel, project_modules: bool = True) -> ModuleSummary:

@@ -14,7 +14,7 @@ results are merged in path order, so `--jobs 1` and `--jobs N` give the same rep
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,11 +25,13 @@ from ..errors import InvalidInput
 from .baseline import assign_fingerprints, load_baseline
 from .facts import ProjectFacts
 from .index import Export, ProjectIndex
+from .dataflow import GENERIC_NAMES
 from .libraries import endpoint_of
 from .model import SEVERITIES, AuditReport, CallSite, Finding, Severity, Skipped, severity_rank
 from .records import RawFinding
 from .rule import ProjectHit
 from .rules import rules_by_id, select_rules
+from .scan import words_pattern
 from .scoring import score_findings
 from .settings import load_settings
 from .walk import python_files
@@ -76,19 +78,22 @@ def _run(
     jobs: int,
     index: ProjectIndex | None,
     progress: Progress | None,
+    wanted: bytes | None = None,
 ) -> list[FileResult]:
     chunks, size = _chunks(root, files)
     total = len(files)
     if jobs <= 1 or len(chunks) <= 1 or size < PARALLEL_THRESHOLD:
         results: list[FileResult] = []
         for chunk in chunks:
-            results.extend(analyze_batch(str(root), chunk, rule_ids, index))
+            results.extend(analyze_batch(str(root), chunk, rule_ids, index, wanted))
             if progress:
                 progress(len(results), total)
         return results
     ordered: list[list[FileResult]] = [[] for _ in chunks]
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(analyze_batch, str(root), chunk, rule_ids, index): i for i, chunk in enumerate(chunks)}
+        futures = {
+            pool.submit(analyze_batch, str(root), chunk, rule_ids, index, wanted): i for i, chunk in enumerate(chunks)
+        }
         finished = 0
         for future in as_completed(futures):
             batch = future.result()
@@ -107,21 +112,25 @@ def _interesting(export: Export | None) -> bool:
     return export.text is not None and endpoint_of(export.text) is not None
 
 
-def _second_round(results: list[FileResult], index: ProjectIndex) -> list[str]:
-    """Files that import, from another module of the project, something that reaches a model."""
-    hot_modules = {
-        path for path, exports in index.exports.items() if any(_interesting(e) for e in exports.values())
-    }
-    if not hot_modules:
-        return []
-    chosen = []
+def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -> tuple[list[str], list[str], bytes | None]:
+    """What round two looks at again, with the project index.
+
+    Parsed files that import, from another module of the project, something that reaches a
+    model; and files the byte scan skipped that name such a thing, or name a function whose
+    LLM call needs its callers judged (options through **kwargs, logging one level up).
+    """
+    hot = {path for path, exports in index.exports.items() if any(_interesting(e) for e in exports.values())}
+    parsed = []
     for result in results:
-        uses: Iterable[str] = result.summary.uses if result.summary else result.imports
-        for qualified in uses:
-            if _interesting(index.lookup(qualified)) or index.modules.get(qualified) in hot_modules:
-                chosen.append(result.path)
-                break
-    return chosen
+        if result.summary is None:
+            continue
+        if any(_interesting(index.lookup(q)) or index.module_path(q) in hot for q in result.summary.uses):
+            parsed.append(result.path)
+    names = {n.split(".")[0] for path in hot for n, e in index.exports[path].items() if _interesting(e)}
+    names |= {s.function for s in sites if s.function and (not s.logs or s.forwarded) and len(s.function) > 3}
+    names -= GENERIC_NAMES
+    unparsed = [r.path for r in results if r.summary is None and not r.skipped]
+    return parsed, unparsed, words_pattern(names)
 
 
 def audit(request: AuditRequest, progress: Progress | None = None) -> AuditReport:
@@ -148,9 +157,13 @@ def audit(request: AuditRequest, progress: Progress | None = None) -> AuditRepor
     for result in results:
         if result.summary:
             index.add(result.summary)
-    again = _second_round(results, index)
-    if again:
-        redone = {r.path: r for r in _run(root, again, rule_ids, jobs, index.for_workers(), None)}
+    parsed, unparsed, wanted = _second_round(results, index, [s for r in results for s in r.sites])
+    if parsed or (unparsed and wanted):
+        worker_index = index.for_workers()
+        redone = {r.path: r for r in _run(root, parsed, rule_ids, jobs, worker_index, None)} if parsed else {}
+        if unparsed and wanted:
+            found = _run(root, unparsed, rule_ids, jobs, worker_index, None, wanted)
+            redone.update({r.path: r for r in found if r.parsed or r.skipped})
         results = [redone.get(r.path, r) for r in results]
         index = ProjectIndex()
         for result in results:

@@ -23,6 +23,7 @@ class ClientRef:
     origin: str  # "path:line" of the constructor
     timeout: bool | None
     retries_off: bool
+    siblings: tuple[str, ...] = ()  # other constructors the same factory may return
 
 
 @dataclass
@@ -106,14 +107,15 @@ class ProjectIndex:
     def lookup(self, qualified: str) -> Export | None:
         """The export a qualified name refers to: "app.llm.get_client" → get_client in app/llm.py."""
         parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            path = self.modules.get(".".join(parts[:cut]))
-            if path is None:
-                continue
-            exports = self.exports.get(path)
-            if not exports:
-                return None
-            return exports.get(".".join(parts[cut:]))
+        for start in range(len(parts) - 1):  # "khoj.utils.helpers" when the audit starts inside khoj/
+            for cut in range(len(parts) - 1, start, -1):
+                if cut - start < 2 and start > 0:
+                    break  # a one-part suffix of a longer name is too vague to match
+                path = self.modules.get(".".join(parts[start:cut]))
+                if path is None:
+                    continue
+                exports = self.exports.get(path)
+                return exports.get(".".join(parts[cut:])) if exports else None
         return None
 
     def text(self, qualified: str) -> str | None:
@@ -133,6 +135,13 @@ class ProjectIndex:
         """What a worker needs to resolve imports (not the callers, which only project rules read)."""
         return ProjectIndex(self.modules, self.exports, {}, self.output_names)
 
-    def is_project_module(self, qualified: str) -> bool:
+    def module_path(self, qualified: str) -> str | None:
+        """The file a qualified module name refers to (matching a suffix, as `lookup` does)."""
         parts = qualified.split(".")
-        return any(".".join(parts[:cut]) in self.modules for cut in range(len(parts), 0, -1))
+        for start in range(len(parts)):
+            if len(parts) - start < 2 and start > 0:
+                break
+            path = self.modules.get(".".join(parts[start:]))
+            if path is not None:
+                return path
+        return None

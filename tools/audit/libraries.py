@@ -106,11 +106,18 @@ FRAMEWORK_RETRIES = ("max_retries",)
 LANGCHAIN_MODULES = ("langchain", "langchain_core", "langchain_community", "langgraph", "llama_index")
 
 
+NOT_MODELS = re.compile(
+    r"\.(messages|prompts|prompt_values|schema|outputs|memory|callbacks|chat_history|chat_message_histories"
+    r"|agents|tools|runnables|documents|output_parsers|types|base\.llms\.types)(\.|$)"
+    r"|(Message|MessageChunk|Template|History|Result|Generation|GenerationChunk|Value|Session|Loader|Tool|Agent|Engine)$"
+)
+
+
 def framework_kind(qual: str) -> ClientKind | None:
     """A LangChain / LlamaIndex model class (or `init_chat_model`) by qualified name."""
     if qual in FRAMEWORK_FACTORIES:
         return ClientKind("langchain", None, False, FRAMEWORK_TIMEOUTS, FRAMEWORK_RETRIES, True, methods="framework")
-    if not qual.startswith(("langchain", "llama_index")):
+    if not qual.startswith(("langchain", "llama_index")) or NOT_MODELS.search(qual):
         return None
     for pattern, embedding in FRAMEWORK_PATTERNS:
         if pattern.match(qual):

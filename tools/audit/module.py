@@ -31,6 +31,7 @@ class Client:
     retries_off: bool = False  # max_retries=0
     traits: frozenset[str] = frozenset()  # retry / fallback / timeout added by with_retry, with_fallbacks, ...
     uses: int = 0
+    siblings: tuple[str, ...] = ()  # other constructors the same factory may return (`AzureOpenAI` or `OpenAI`)
 
 
 @dataclass

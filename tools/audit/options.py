@@ -76,7 +76,7 @@ def keys_of(mod: ModuleModel, call: ast.Call, scope: Scope | None, depth: int = 
             if isinstance(kw.value, ast.Constant) and kw.value.value is None:
                 continue  # timeout=None is no timeout
             keys.names.add(kw.arg)
-            if kw.arg in CONTAINERS and depth < 3:
+            if kw.arg in CONTAINERS and depth < 6:
                 _merge(keys, _expr_keys(mod, kw.value, scope, depth + 1))
         else:
             _merge(keys, _expr_keys(mod, kw.value, scope, depth + 1, star=True))
@@ -90,7 +90,7 @@ def _merge(into: Keys, other: Keys) -> None:
 
 
 def _expr_keys(mod: ModuleModel, expr: ast.expr, scope: Scope | None, depth: int, star: bool = False) -> Keys:
-    if depth > 4:
+    if depth > 8:
         return Keys(set(), unknown=True)
     if isinstance(expr, ast.Dict):
         keys = Keys(set())
@@ -196,7 +196,9 @@ def _local_dict_keys(mod: ModuleModel, name: str, scope: Scope | None, depth: in
                 else:
                     added.unknown = True
     if keys is None:
-        return None
+        if not added.names or name not in scope.params:
+            return None
+        keys = _passed_keys(mod, name, scope, depth)  # a dict parameter the function adds keys to
     _merge(keys, added)
     for call in scope.calls:
         func = call.func

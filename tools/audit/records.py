@@ -52,6 +52,7 @@ class SiteRecord:
     function: str  # enclosing function name ("" at module level)
     has_client: bool = False  # reached through a client object (not a module function or raw HTTP)
     client_origin: str = ""  # "path:line" of the client's constructor
+    client_siblings: tuple[str, ...] = ()  # other constructors its factory may return
     client_timeout: bool | None = None  # None: unknown (client from elsewhere)
     client_retries_off: bool = False
     client_traits: frozenset[str] = frozenset()
@@ -107,6 +108,7 @@ def site_record(mod: ModuleModel, call: LLMCall, **facts: object) -> SiteRecord:
         is_async=call.is_async,
         has_client=client is not None,
         client_origin=client.origin if client else "",
+        client_siblings=client.siblings if client else (),
         client_timeout=client.timeout if client else None,
         client_retries_off=client.retries_off if client else False,
         client_traits=client.traits if client else frozenset(),

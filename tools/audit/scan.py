@@ -65,33 +65,23 @@ def mentions_llm(data: bytes) -> bool:
     return any(key.search(data) for key in _KEYS)
 
 
-_IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))", re.MULTILINE
-)
+def words_pattern(names: set[str]) -> bytes | None:
+    """A regex (as bytes, to send to workers) matching any of these identifiers."""
+    words = sorted(n for n in names if n.isidentifier())
+    if not words:
+        return None
+    return rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b"
 
 
-def imported_names(path: str, data: bytes) -> list[str]:
-    """Qualified names an unparsed file imports (relative imports made absolute), from its bytes.
+def mentions(pattern: bytes, data: bytes) -> bool:
+    return _compiled(pattern).search(data) is not None
 
-    A file that mentions no LLM library may still call an LLM through a project module
-    (`from app.llm import get_client`); the engine parses it in the second round when one
-    of these names turns out to be an LLM client, factory or wrapper.
-    """
-    from .index import absolute_import
 
-    found: list[str] = []
-    for module, names, plain in _IMPORT_LINE.findall(data):
-        if plain:
-            for part in plain.decode("utf-8", "replace").split(","):
-                name = part.split(" as ")[0].strip()
-                if name:
-                    found.append(name)
-            continue
-        text = module.decode("utf-8", "replace")
-        level = len(text) - len(text.lstrip("."))
-        base = absolute_import(path, text.lstrip(".") or None, level)
-        for part in names.decode("utf-8", "replace").strip("()").replace("\\", " ").split(","):
-            name = part.split(" as ")[0].strip()
-            if name and name != "*":
-                found.append(f"{base}.{name}" if base else name)
+_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    found = _CACHE.get(pattern)
+    if found is None:
+        found = _CACHE[pattern] = re.compile(pattern)
     return found

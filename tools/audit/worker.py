@@ -23,7 +23,7 @@ from .module import ModuleModel
 from .options import MAX_TOKEN_KEYS, keys_of
 from .records import ClientRecord, FileFacts, Location, RawFinding, SiteRecord, site_record
 from .rules import rules_by_id
-from .scan import imported_names, mentions_llm
+from .scan import mentions, mentions_llm
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -40,7 +40,6 @@ class FileResult:
     clients: list[ClientRecord] = field(default_factory=list)
     facts: FileFacts | None = None
     summary: ModuleSummary | None = None
-    imports: list[str] = field(default_factory=list)  # unparsed files: what they import (qualified)
 
 
 def read_source(path: str) -> tuple[bytes | None, str | None]:
@@ -63,7 +62,9 @@ def read_source(path: str) -> tuple[bytes | None, str | None]:
     return data, None
 
 
-def analyze_file(root: str, rel: str, rule_ids: list[str], index: ProjectIndex | None = None) -> FileResult:
+def analyze_file(
+    root: str, rel: str, rule_ids: list[str], index: ProjectIndex | None = None, wanted: bytes | None = None
+) -> FileResult:
     result = FileResult(rel)
     data, problem = read_source(os.path.join(root, rel))
     if data is None:
@@ -71,8 +72,9 @@ def analyze_file(root: str, rel: str, rule_ids: list[str], index: ProjectIndex |
         return result
     result.lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     if index is None and not mentions_llm(data):
-        result.imports = imported_names(rel, data)
         return result
+    if wanted is not None and not mentions(wanted, data):
+        return result  # round two: names nothing the project index knows
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -156,5 +158,7 @@ def _module_rules(mod: ModuleModel, rule_ids: list[str], result: FileResult) -> 
             )
 
 
-def analyze_batch(root: str, rels: list[str], rule_ids: list[str], index: ProjectIndex | None = None) -> list[FileResult]:
-    return [analyze_file(root, rel, rule_ids, index) for rel in rels]
+def analyze_batch(
+    root: str, rels: list[str], rule_ids: list[str], index: ProjectIndex | None = None, wanted: bytes | None = None
+) -> list[FileResult]:
+    return [analyze_file(root, rel, rule_ids, index, wanted) for rel in rels]

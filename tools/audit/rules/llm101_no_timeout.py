@@ -57,8 +57,8 @@ class NoTimeout(Rule):
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         uses: dict[str, list[SiteRecord]] = defaultdict(list)
         for site in facts.sites:
-            if site.client_origin:
-                uses[site.client_origin].append(site)
+            for origin in (site.client_origin, *site.client_siblings) if site.client_origin else ():
+                uses[origin].append(site)
         for client in facts.clients:
             if client.timeout:
                 continue

@@ -5,15 +5,20 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..context import retried
 from ..dataflow import names_in
-from ..module import FuncNode, LLMCall, ModuleModel, Scope
+from ..module import FuncNode, LLMCall, ModuleModel, Scope, dotted
 from ..rule import Hit, Rule
 
 
 class StreamUnguarded(Rule):
     """## What it does
     Flags a loop over a streamed LLM response (`stream=True`, `.stream(...)`) that no
-    `try`/`except` surrounds.
+    `try`/`except` (catching more than interrupts) surrounds, in its function or in the
+    functions of the module that call it. A generator that passes the stream on leaves the
+    handling to whoever iterates it: the loops of the module that consume the generator are
+    judged instead (consumers in other modules are not followed). A function that a retry
+    decorator or loop re-runs when the stream breaks counts as guarded.
 
     ## Why is this bad?
     A stream can fail half-way: a dropped connection, an overload event, a timeout between
@@ -22,17 +27,23 @@ class StreamUnguarded(Rule):
 
     ## Example
     ```python
-    for chunk in client.chat.completions.create(model=m, messages=msgs, stream=True):
-        yield chunk.choices[0].delta.content or ""
+    def answer(msgs):
+        text = ""
+        for chunk in client.chat.completions.create(model=m, messages=msgs, stream=True):
+            text += chunk.choices[0].delta.content or ""
+        return text
     ```
 
     ## Use instead
     ```python
-    try:
-        for chunk in client.chat.completions.create(model=m, messages=msgs, stream=True):
-            yield chunk.choices[0].delta.content or ""
-    except openai.APIError:
-        yield "\\n[the answer was interrupted, please retry]"
+    def answer(msgs):
+        text = ""
+        try:
+            for chunk in client.chat.completions.create(model=m, messages=msgs, stream=True):
+                text += chunk.choices[0].delta.content or ""
+        except openai.APIError as exc:
+            raise AnswerInterrupted(partial=text) from exc
+        return text
     ```
     """
 
@@ -53,9 +64,19 @@ class StreamUnguarded(Rule):
                 continue
             scope = mod.scope(call.node)
             for loop in _consumers(mod, scope, call.node, self._holders(mod, call.node)):
-                if _guarded(mod, loop) or self._caller_guards(mod, scope.node):
+                if _guarded(mod, loop) or self._caller_guards(mod, scope.node) or _retried_whole(mod, scope.node, loop):
+                    continue
+                if _generator(scope.node):
+                    yield from self._generator_consumers(mod, scope.node)  # type: ignore[arg-type]
                     continue
                 yield Hit(loop, "stream consumed with no handling of a mid-stream failure")
+
+    def _generator_consumers(self, mod: ModuleModel, func: FuncNode) -> Iterator[Hit]:
+        """A generator passes the stream on: judge the loops of this module that consume it."""
+        for caller in mod.callers(func):
+            loop = mod.parents.get(caller)
+            if isinstance(loop, ast.For | ast.AsyncFor) and loop.iter is caller and not _guarded(mod, loop):
+                yield Hit(loop, f"stream from {func.name}() consumed with no handling of a mid-stream failure")
 
     def _streams(self, call: LLMCall) -> bool:
         """`stream=<variable>`: a stream when it is iterated directly."""
@@ -115,13 +136,27 @@ def _loop_index(mod: ModuleModel) -> dict[int, tuple[dict[int, list], dict[str, 
     return index
 
 
+def _generator(func: ast.AST) -> bool:
+    return isinstance(func, FuncNode) and any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(func))
+
+
+def _retried_whole(mod: ModuleModel, func: ast.AST, loop: ast.AST) -> bool:
+    """A function (not a generator) that a retry decorator or loop re-runs when the stream breaks."""
+    if not isinstance(func, FuncNode) or _generator(func):
+        return False
+    return retried(mod, loop)
+
+
 def _guarded(mod: ModuleModel, loop: ast.AST) -> bool:
     """Inside a try whose handlers catch more than interrupts."""
     child = loop
     for parent in mod.ancestors(loop):
         if isinstance(parent, ast.Try | ast.TryStar) and child in parent.body:
             for handler in parent.handlers:
-                names = {n.attr if isinstance(n, ast.Attribute) else getattr(n, "id", "") for n in ast.walk(handler.type)} if handler.type else {"Exception"}
+                names = {"Exception"}
+                if handler.type is not None:
+                    names = {n.attr if isinstance(n, ast.Attribute) else n.id for n in ast.walk(handler.type) if isinstance(n, ast.Attribute | ast.Name)}
+                    names -= {dotted(n.value) for n in ast.walk(handler.type) if isinstance(n, ast.Attribute)}
                 if names - NOT_GUARDS:
                     return True
         if isinstance(parent, FuncNode | ast.Lambda):

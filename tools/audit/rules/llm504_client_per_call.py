@@ -19,7 +19,21 @@ CACHED = (
     "cachetools.cached",
     "cached",
 )
-ONCE = ("__init__", "main", "setup", "lifespan", "startup", "on_startup", "create_app", "__post_init__", "init", "initialize")
+ONCE = (
+    "__init__",
+    "__post_init__",
+    "main",
+    "setup",
+    "lifespan",
+    "startup",
+    "on_startup",
+    "create_app",
+    "init",
+    "initialize",
+    "initialization",
+    "configure",
+    "bootstrap",
+)
 
 
 def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
@@ -54,6 +68,13 @@ def _short(node: ast.AST) -> bool:
 def _cached_by_callers(mod: ModuleModel, func: FuncNode) -> bool:
     callers = mod.callers(func)
     return bool(callers) and all(_lazy(mod, c) for c in callers)
+
+
+def _at_startup(mod: ModuleModel, func: FuncNode) -> bool:
+    """A set-up function, one nested in one, or one that only set-up code calls."""
+    if func.name in ONCE or any(isinstance(a, FuncNode) and a.name in ONCE for a in mod.ancestors(func)):
+        return True
+    return _startup_only(mod, func)
 
 
 def _startup_only(mod: ModuleModel, func: FuncNode) -> bool:
@@ -131,7 +152,7 @@ class ClientPerCall(Rule):
             if func is not None and (func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func))):
                 continue
             if mod.in_loop(node):
-                if func is None or retried(mod, node):
+                if func is None or retried(mod, node) or _at_startup(mod, func):
                     continue  # built once per configured endpoint at start-up, or retried while setting up
                 yield Hit(node, f"{client.kind.library} client constructed inside a loop")
                 continue
