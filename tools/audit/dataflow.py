@@ -26,13 +26,21 @@ def names_in(expr: ast.AST) -> set[str]:
 
 
 def _target_names(targets: list[ast.expr]) -> set[str]:
+    """Names an assignment binds: `a`, `a, b`, `self.x`, and the container of `d[k]` (not `k`)."""
     out: set[str] = set()
-    for target in targets:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                out.add(node.id)
-            elif isinstance(node, ast.Attribute) and dotted(node) and dotted(node).startswith("self."):  # type: ignore[union-attr]
-                out.add(dotted(node))  # type: ignore[arg-type]
+    stack = list(targets)
+    while stack:
+        target = stack.pop()
+        if isinstance(target, ast.Name):
+            out.add(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            stack.extend(target.elts)
+        elif isinstance(target, ast.Starred | ast.Subscript):
+            stack.append(target.value)
+        elif isinstance(target, ast.Attribute):
+            name = dotted(target)
+            if name and name.startswith("self."):
+                out.add(name)
     return out
 
 
@@ -122,14 +130,55 @@ def output_functions(mod: ModuleModel) -> set[str]:
     return found
 
 
-def llm_output_names(mod: ModuleModel, scope: Scope) -> set[str]:
-    """Names that hold a model response (or text derived from one) inside `scope`."""
-    key = ("llm_output", id(scope))
+def _direct_output_names(mod: ModuleModel, scope: Scope) -> set[str]:
+    """Names holding model output in `scope`, from calls made in `scope` itself."""
+    key = ("llm_output_direct", id(scope))
     cached = mod.memo.get(key)
     if cached is None:
         names = output_functions(mod) | mod.memo.get("external_outputs", set())  # type: ignore[operator]
         sources = _output_sources(mod, scope, names)
         cached = propagate(scope, set(), sources) if sources else set()
+        mod.memo[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def output_parameters(mod: ModuleModel, scope: Scope) -> set[str]:
+    """Parameters that a caller in this module passes model output to (up to three calls away)."""
+    if scope.parent is None or not scope.params:
+        return set()
+    key = ("output_params", id(scope))
+    cached = mod.memo.get(key)
+    if cached is None:
+        mod.memo[key] = set()  # a recursive path sees "none" while this one is worked out
+        depth = mod.memo.get("output_params_depth", 0)
+        cached = set()
+        if mod.callers(scope.node) and depth < 3:  # type: ignore[arg-type]
+            mod.memo["output_params_depth"] = depth + 1  # type: ignore[operator]
+            for name in scope.params - {"self", "cls"}:
+                for caller, argument in mod.arguments_for(scope, name):
+                    outer = mod.scope(caller)
+                    tainted = llm_output_names(mod, outer)
+                    if tainted and bool(_reads(argument) & tainted) or any(
+                        n in output_sources(mod, outer) for n in ast.walk(argument)
+                    ):
+                        cached.add(name)
+                        break
+            mod.memo["output_params_depth"] = depth
+        mod.memo[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def llm_output_names(mod: ModuleModel, scope: Scope) -> set[str]:
+    """Names that hold a model response (or text derived from one) inside `scope`, including
+    parameters the module's callers pass model output to."""
+    key = ("llm_output", id(scope))
+    cached = mod.memo.get(key)
+    if cached is None:
+        seeds = output_parameters(mod, scope)
+        cached = _direct_output_names(mod, scope)
+        if seeds:
+            names = output_functions(mod) | mod.memo.get("external_outputs", set())  # type: ignore[operator]
+            cached = propagate(scope, seeds, _output_sources(mod, scope, names))
         mod.memo[key] = cached
     return cached  # type: ignore[return-value]
 

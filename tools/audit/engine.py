@@ -129,6 +129,8 @@ def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -
     names = {n.split(".")[0] for path in hot for n, e in index.exports[path].items() if _interesting(e)}
     names |= {s.function for s in sites if s.function and (not s.logs or s.forwarded) and len(s.function) > 3}
     names -= GENERIC_NAMES
+    if any(r.facts and r.facts.stores_output for r in results):
+        names |= {"exec", "eval", "system", "subprocess", "import_module", "run_path"}  # stored output executed later?
     unparsed = [r.path for r in results if r.summary is None and not r.skipped]
     return parsed, unparsed, words_pattern(names)
 

@@ -83,9 +83,9 @@ CONSTRUCTORS: dict[str, ClientKind] = {
     "qianfan.Embedding": ClientKind("qianfan", "baidu", False, ("request_timeout",), ("retry_count",), methods="qianfan", embedding=True),
     "litellm.Router": ClientKind("litellm", None, False, ("timeout",), ("num_retries",), methods="litellm_router"),
     "xinference_client.client.restful.restful_client.Client": ClientKind(
-        "xinference", "xinference", False, default_timeout=True, methods="xinference"
+        "xinference", "xinference", False, methods="xinference"
     ),
-    "xinference.client.Client": ClientKind("xinference", "xinference", False, default_timeout=True, methods="xinference"),
+    "xinference.client.Client": ClientKind("xinference", "xinference", False, methods="xinference"),
 }
 
 # boto3.client("bedrock-runtime"): botocore has a 60 s read timeout and retries by default.
@@ -113,11 +113,18 @@ NOT_MODELS = re.compile(
 )
 
 
+# Framework classes that run a model in-process (no network call, nothing to time out).
+LOCAL_MODELS = re.compile(
+    r"\.(HuggingFace(Bge|Instruct)?Embeddings|SentenceTransformerEmbeddings|FastEmbedEmbeddings|LlamaCpp(Embeddings)?"
+    r"|GPT4All(Embeddings)?|HuggingFacePipeline|CTransformers|Fake[A-Za-z]*|HuggingFaceEmbedding|LlamaCPP)$"
+)
+
+
 def framework_kind(qual: str) -> ClientKind | None:
     """A LangChain / LlamaIndex model class (or `init_chat_model`) by qualified name."""
     if qual in FRAMEWORK_FACTORIES:
         return ClientKind("langchain", None, False, FRAMEWORK_TIMEOUTS, FRAMEWORK_RETRIES, True, methods="framework")
-    if not qual.startswith(("langchain", "llama_index")) or NOT_MODELS.search(qual):
+    if not qual.startswith(("langchain", "llama_index")) or NOT_MODELS.search(qual) or LOCAL_MODELS.search(qual):
         return None
     for pattern, embedding in FRAMEWORK_PATTERNS:
         if pattern.match(qual):

@@ -108,8 +108,11 @@ def _expr_keys(mod: ModuleModel, expr: ast.expr, scope: Scope | None, depth: int
                 _merge(keys, _expr_keys(mod, value, scope, depth + 1))
         return keys
     if isinstance(expr, ast.Call):
-        keys = keys_of(mod, expr, scope, depth)
         name = dotted(expr.func) or ""
+        last = name.rpartition(".")[2]
+        if not (last[:1].isupper() or last in ("dict", "deepcopy", "copy")):
+            return Keys(set(), unknown=True)  # what a function returns is not what it is called with
+        keys = keys_of(mod, expr, scope, depth)
         if name in ("dict", "copy.deepcopy", "copy.copy") or name.endswith(".copy"):
             for arg in expr.args:
                 _merge(keys, _expr_keys(mod, arg, scope, depth + 1))

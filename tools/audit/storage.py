@@ -8,6 +8,7 @@ answered per module; LLM203 joins them within a module and across the project.
 from __future__ import annotations
 
 import ast
+import re
 
 from .dataflow import is_llm_output, llm_output_names, propagate
 from .module import ModuleModel, dotted, last_name
@@ -26,8 +27,14 @@ SHELL_SINKS = {
 }
 IMPORT_SINKS = {"importlib.import_module", "__import__", "runpy.run_path", "runpy.run_module"}
 PICKLE_SINKS = {"pickle.loads", "pickle.load", "dill.loads", "marshal.loads", "yaml.unsafe_load"}
-STORE_METHODS = {"write", "write_text", "writelines", "dump", "set", "hset", "insert", "insert_one", "execute"}
-READ_METHODS = {"read", "read_text", "readlines", "load", "hget", "fetchone", "fetchall", "fetchmany", "scalar", "find_one"}
+EXECUTES = CODE_SINKS | SHELL_SINKS | IMPORT_SINKS
+# Writing somewhere durable, and reading back: by method name (`db.add_function(code=...)`,
+# `store.get_function(name)`), so a project's own persistence layer counts too.
+STORE_NAME = re.compile(
+    r"^(write|write_text|writelines|dump|set|hset|insert|insert_one|execute|add|save|store|put|update|upsert|persist"
+    r"|register)(_[a-z0-9_]+)?$"
+)
+READ_NAME = re.compile(r"^(read|read_text|readlines|load|get|hget|fetch|fetchone|fetchall|fetchmany|scalar|find|find_one|query|select|lookup)(_[a-z0-9_]+)?$")
 
 
 def sink(mod: ModuleModel, node: ast.Call) -> str | None:
@@ -52,7 +59,7 @@ def stored_output(mod: ModuleModel) -> bool:
             continue
         for call in scope.calls:
             args = [*call.args, *(k.value for k in call.keywords)]
-            if last_name(call.func) in STORE_METHODS and any(is_llm_output(mod, scope, a, tainted) for a in args):
+            if STORE_NAME.match(last_name(call.func)) and any(is_llm_output(mod, scope, a, tainted) for a in args):
                 found = True
                 break
         if found:
@@ -65,10 +72,10 @@ def executed_reads(mod: ModuleModel) -> list[ast.Call]:
     """exec/eval/shell/import sinks whose argument was read back from a file, database or cache."""
     found = []
     for scope in mod.scopes.values():
-        sinks = [c for c in scope.calls if sink(mod, c)]
+        sinks = [c for c in scope.calls if (mod.qualname(c.func) or dotted(c.func)) in EXECUTES]
         if not sinks:
-            continue
-        reads: set[ast.AST] = {c for c in scope.calls if last_name(c.func) in READ_METHODS}
+            continue  # (a pickle the application wrote itself is not model output being executed)
+        reads: set[ast.AST] = {c for c in scope.calls if READ_NAME.match(last_name(c.func))}
         names = propagate(scope, set(), reads)
         for target in sinks:
             for arg in [*target.args, *(k.value for k in target.keywords)]:

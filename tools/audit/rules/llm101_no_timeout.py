@@ -77,8 +77,8 @@ class NoTimeout(Rule):
                 yield site_hit(site, f"{site.method} sets no timeout and its client ({client.origin}) has none")
         known = {c.origin for c in facts.clients}
         for site in facts.sites:
-            if _call_has_deadline(site):
-                continue
+            if _call_has_deadline(site) or site.library == "boto3":
+                continue  # botocore reads with a 60 s timeout by default
             if site.client_origin:
                 if site.client_origin not in known and not site.client_timeout:
                     yield site_hit(site, f"{site.method} sets no timeout and its client ({site.client_origin}) has none")

@@ -53,8 +53,9 @@ def model_literals(mod: ModuleModel) -> Iterator[tuple[ast.expr, str, str | None
             target = getattr(stmt, "target", None) or (stmt.targets[0] if isinstance(stmt, ast.Assign) else None)
             if isinstance(target, ast.Name) and MODEL_NAME.search(target.id):
                 yield from emit(getattr(stmt, "value", None), None)
-    for node in mod.scopes:
-        if isinstance(node, FuncNode):
+    calling = {id(mod.scope(c.node)) for c in mod.calls} | {id(mod.scope(c.node)) for c in mod.all_clients if c.node}
+    for node, scope in mod.scopes.items():
+        if isinstance(node, FuncNode) and id(scope) in calling:  # a default that reaches an LLM call
             args = node.args
             positional = [*args.posonlyargs, *args.args]
             for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
@@ -72,7 +73,11 @@ def model_literals(mod: ModuleModel) -> Iterator[tuple[ast.expr, str, str | None
 
 class RetiredModel(Rule):
     """## What it does
-    Flags model names the catalog marks retired or deprecated, with the replacement.
+    Flags model names the catalog marks retired or deprecated (its lifecycle status, on the
+    day the audit runs), with the replacement: model arguments of LLM calls and chat-model
+    constructors, module and class constants named like a model, parameter defaults of
+    functions that call a model, and the defaults of `os.getenv("MODEL", "...")` and
+    `config.get("model", "...")`.
 
     ## Why is this bad?
     A retired model returns errors from its retirement date; a deprecated one will. The

@@ -37,13 +37,19 @@ def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
 
 
 def _envelope(mod: ModuleModel, scope: Scope, arg: ast.expr, http: set[ast.AST]) -> bool:
-    """`json.loads(resp.text)` of a raw HTTP response: the API's envelope, not model-written JSON."""
-    if isinstance(arg, ast.Attribute) and arg.attr in ("text", "content"):
-        arg = arg.value
-    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("read", "decode"):
-        arg = arg.func.value
-    if isinstance(arg, ast.Await):
-        arg = arg.value
+    """`json.loads(resp.text)` of a raw HTTP response (or a Bedrock `invoke_model` body): the API's
+    envelope, not model-written JSON."""
+    while True:
+        if isinstance(arg, ast.Attribute) and arg.attr in ("text", "content", "body"):
+            arg = arg.value
+        elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("read", "decode", "get"):
+            arg = arg.func.value
+        elif isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant) and arg.slice.value == "body":
+            arg = arg.value
+        elif isinstance(arg, ast.Await):
+            arg = arg.value
+        else:
+            break
     if arg in http:
         return True
     if isinstance(arg, ast.Name):
@@ -61,7 +67,7 @@ def json_parses(mod: ModuleModel) -> Iterator[tuple[ast.Call, Scope]]:
     """`json.loads(<model output>)` calls and their scope."""
     if not mod.calls:
         return
-    http = {c.node for c in mod.calls if c.kind == "http"}
+    http = {c.node for c in mod.calls if c.kind == "http" or c.method.startswith("invoke_model")}
     for scope in mod.scopes.values():
         parsers = [c for c in scope.calls if (mod.qualname(c.func) or dotted(c.func)) in PARSERS and c.args]
         if not parsers:
