@@ -6,8 +6,9 @@ How it is computed (documented in the README; `--format json` consumers rely on 
   Unverified findings weigh nothing (they are counted apart).
 * Density = total weight / number of LLM call sites (per category: that category's weight).
   A project-wide finding (no fallback anywhere, …) counts once, like any other.
-* Score = round(100 × e^(−density / 2.5)): 0.25 per call site is 90, 1 per call site is 67,
-  2 is 45. A critical finding caps the overall score at 59 (F).
+* Score = round(100 × e^(−density / 6)): one medium finding per two call sites (density 1)
+  is 85 (B), one high finding per call site (4) is 51 (F), none is 100.
+  A critical finding caps the overall score at 59 (F).
 * Grades: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, F below.
 * With no call sites there is nothing to grade: score and grade are null and the report
   says "no LLM call sites found".
@@ -21,7 +22,7 @@ from collections import defaultdict
 from .model import CATEGORIES, CategoryScore, Finding
 
 WEIGHTS = {"critical": 10.0, "high": 4.0, "medium": 2.0, "low": 1.0, "info": 0.0}
-SCALE = 2.5
+SCALE = 6.0
 
 
 def grade(score: int) -> str:

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..context import in_except, retried
-from ..module import FuncNode, ModuleModel, last_name
+from ..module import FuncNode, ModuleModel, dotted, last_name
 from ..rule import Hit, Rule
 
 CACHED = (
@@ -37,10 +37,12 @@ ONCE = (
 
 
 def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
-    """Built once and kept: under `if x is None:` / `if key not in cache:`, or stored in a cache mapping."""
+    """Built once and kept: stored in a cache mapping or a global, or built under
+    `if x is None:` / `if key not in cache:` where `x` / `cache` is what it is assigned to."""
     parent = mod.parents.get(node)
     if isinstance(parent, ast.Await):
         parent = mod.parents.get(parent)
+    target = ""
     if isinstance(parent, ast.Assign | ast.AnnAssign):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         if any(isinstance(t, ast.Subscript) for t in targets):
@@ -49,15 +51,19 @@ def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
             func = mod.enclosing_function(node)
             if func is not None and any(isinstance(n, ast.Global | ast.Nonlocal) for n in func.body):
                 return True
+        target = next((dotted(t) or "" for t in targets if dotted(t)), "")
     if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
         return True
+    child: ast.AST = node
     for ancestor in mod.ancestors(node):
-        if isinstance(ancestor, ast.If):
+        if isinstance(ancestor, ast.If) and child in ancestor.body and target:
             test = ast.unparse(ancestor.test) if _short(ancestor.test) else ""
-            if " is None" in test or " not in " in test or test.startswith("not ") or "is not None" in test:
+            guards = (" is None", " not in ", "not ", "is not None")
+            if target.rpartition(".")[2] in test and any(g in test or test.startswith(g.strip()) for g in guards):
                 return True
         if isinstance(ancestor, FuncNode):
             break
+        child = ancestor
     return False
 
 
