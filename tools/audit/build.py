@@ -454,7 +454,7 @@ class Binder:
                     if method == "get_model":
                         derived = "model"
                     return Binding(client, derived=derived, resolution=base.resolution)
-                if base is None and method in ("bind_tools", "with_structured_output") and self.langchain:
+                if base is None and method in ("bind_tools", "with_structured_output"):  # LangChain's own names
                     guess = framework_kind("langchain.chat_models.init_chat_model")
                     assert guess is not None
                     client = Client(guess, None, name=dotted(func.value) or "", resolution="shape", timeout=None)

@@ -69,3 +69,17 @@ def _as_site(site: SiteRecord, caller: CallerFacts) -> SiteRecord:
     from .records import Location
 
     return replace(site, function=caller.function, where=Location(caller.path, caller.line, 0, caller.line, ""))
+
+
+def grouped_unverified(hits: list[tuple[ClientRecord, str]], what: str) -> list[ProjectHit]:
+    """Clients whose options all come from one function's **kwargs: one unverified finding per function."""
+    by_function: dict[tuple[str, str], list[tuple[ClientRecord, str]]] = {}
+    for client, message in hits:
+        by_function.setdefault((client.where.path, client.function or f"line {client.where.line}"), []).append((client, message))
+    out = []
+    for (_path, function), group in by_function.items():
+        client, message = group[0]
+        if len(group) > 1:
+            message = f"{len(group)} clients built in {function}() take their options from **kwargs: {what} visible"
+        out.append(client_hit(client, message, unverified=True))
+    return out

@@ -80,6 +80,7 @@ class ClientRecord:
     embedding: bool
     local_uses: int
     max_tokens: bool | None = False
+    function: str = ""  # the function that builds it ("" at module level)
     suppressed: frozenset[str] = frozenset()
 
 

@@ -39,6 +39,12 @@ _LITERALS: tuple[bytes, ...] = tuple(
             b"init_chat_model",
             b"inference_endpoint",
             b"_API_KEY",
+            b".bind_tools(",
+            b".with_structured_output(",
+            b".ainvoke(",
+            b".astream(",
+            b"llm.invoke(",
+            b"model.invoke(",
         }
     )
 )

@@ -246,6 +246,9 @@ def _method_site(
 ) -> LLMCall | None:
     table = _table(binding) if binding is not None else METHOD_TABLES.get(client.kind.methods, {})
     kind = table.get(method, "")
+    if not kind and "." in method:  # `client.beta.prompt_caching.messages.create`: a newer path to a known method
+        suffix = next((m for m in SHAPE_METHODS if method.endswith("." + m) and m in table), None)
+        kind = table.get(suffix, "") if suffix else ""
     if not kind:
         return None
     is_async = client.kind.is_async or method in ASYNC_METHODS or method.startswith("aio.")

@@ -127,6 +127,7 @@ def _records(mod: ModuleModel, result: FileResult) -> None:
                 embedding=client.kind.embedding,
                 local_uses=client.uses,
                 max_tokens=keys_of(mod, client.node, mod.scope(client.node)).status(MAX_TOKEN_KEYS),
+                function=mod.scope(client.node).name if mod.scope(client.node).parent is not None else "",
                 suppressed=_suppressed_rules(mod, client.node.lineno),
             )
         )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..facts import ProjectFacts
-from ..judge import callers_pass, client_hit, site_hit
+from ..judge import callers_pass, client_hit, grouped_unverified, site_hit
 from ..libraries import RAW_HTTP_WITHOUT_DEFAULT
 from ..options import TIMEOUT_KEYS
 from ..records import SiteRecord
@@ -59,6 +59,7 @@ class NoTimeout(Rule):
         for site in facts.sites:
             for origin in (site.client_origin, *site.client_siblings) if site.client_origin else ():
                 uses[origin].append(site)
+        pending: list = []
         for client in facts.clients:
             if client.timeout:
                 continue
@@ -70,11 +71,15 @@ class NoTimeout(Rule):
             if not used or len(lacking) == len(used):
                 calls = f"; none of its {len(used)} calls sets one" if len(used) > 1 else ""
                 calls = "; its call sets none" if len(used) == 1 else calls
-                what = "created with options from **kwargs: no timeout visible" if unverified else "created without a timeout"
-                yield client_hit(client, f"{client.library} client {what} (SDK default: minutes){calls}", unverified)
+                if unverified:
+                    message = f"{client.library} client created with options from **kwargs: no timeout visible{calls}"
+                    pending.append((client, message))
+                    continue
+                yield client_hit(client, f"{client.library} client created without a timeout (SDK default: minutes){calls}")
                 continue
             for site in lacking:
                 yield site_hit(site, f"{site.method} sets no timeout and its client ({client.origin}) has none")
+        yield from grouped_unverified(pending, "no timeout")
         known = {c.origin for c in facts.clients}
         for site in facts.sites:
             if _call_has_deadline(site) or site.library == "boto3":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..facts import ProjectFacts
-from ..judge import callers_pass, client_hit, site_hit
+from ..judge import callers_pass, client_hit, grouped_unverified, site_hit
 from ..options import MAX_TOKEN_KEYS
 from ..rule import ProjectHit, Rule
 
@@ -77,9 +77,14 @@ class UnboundedOutput(Rule):
                 yield site_hit(site, message)
             else:
                 yield site_hit(site, f"{site.method}: no output token limit visible (options arrive from elsewhere)", True)
+        pending = []
         for client in facts.clients:
             if client.chat_object and not client.embedding and client.max_tokens is not True:
-                yield client_hit(client, f"{client.library} chat model without max_tokens", client.max_tokens is None)
+                if client.max_tokens is None:
+                    pending.append((client, f"{client.library} chat model built from **kwargs: no max_tokens visible"))
+                else:
+                    yield client_hit(client, f"{client.library} chat model without max_tokens")
+        yield from grouped_unverified(pending, "no max_tokens")
 
 
 RULE = UnboundedOutput
