@@ -221,6 +221,8 @@ class Binder:
                         pairs = [(t, value) for t in targets]
                     for target, item in pairs:
                         binding = self.value(item, scope)
+                        if binding is not None and binding.resolution == "chain":  # `create = client.chat...create`
+                            binding = Binding(binding.client, method=binding.method, derived=binding.derived, resolution="alias")
                         if binding is not None and self.bind(target, binding, scope):
                             changed = True
             for func, returns in mod.returns.items():

@@ -457,17 +457,13 @@ TIMEOUT_WRAPPERS = frozenset(
         "func_timeout.func_timeout",
     }
 )
-# Ways to call a function later or elsewhere: the first argument is what runs.
-CALL_THROUGH = {
-    "asyncio.to_thread": 0,
-    "anyio.to_thread.run_sync": 0,
-    "sync_to_async": 0,
-    "asgiref.sync.sync_to_async": 0,
-    "starlette.concurrency.run_in_threadpool": 0,
-    "run_in_threadpool": 0,
-    "functools.partial": 0,
-    "partial": 0,
-}
+# Ways to call a function elsewhere: RUNS_NOW call their first argument right away (in a
+# thread); WRAPS return a callable that calls it later (`sync_to_async(f)(...)`, partial).
+RUNS_NOW = frozenset(
+    {"asyncio.to_thread", "anyio.to_thread.run_sync", "starlette.concurrency.run_in_threadpool", "run_in_threadpool"}
+)
+WRAPS = frozenset({"sync_to_async", "asgiref.sync.sync_to_async", "functools.partial", "partial"})
+CALL_THROUGH = RUNS_NOW | WRAPS
 OBSERVABILITY_MODULES = (
     "langfuse",
     "langsmith",

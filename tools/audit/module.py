@@ -190,6 +190,9 @@ class ModuleModel:
             return self.const_str(value, scope, depth + 1)
         if isinstance(node, ast.Attribute):
             base = node.value
+            instance = self.constants.get(base.id) if isinstance(base, ast.Name) else None
+            if isinstance(instance, ast.Call) and isinstance(instance.func, ast.Name) and instance.func.id in self.classes:
+                base = instance.func  # `settings = Settings()`; `settings.API_URL` is the class attribute
             if isinstance(base, ast.Name) and (base.id in ("self", "cls") or base.id in self.classes):
                 value = self.class_constants.get(node.attr)
                 if value is not None:

@@ -17,6 +17,8 @@ from .libraries import (
     AMBIGUOUS_SHAPES,
     ASYNC_METHODS,
     CALL_THROUGH,
+    RUNS_NOW,
+    WRAPS,
     FRAMEWORK_METHODS,
     FUNCTIONS,
     LANGCHAIN_MODULES,
@@ -116,6 +118,8 @@ def _site(mod: ModuleModel, binder: Binder, call: ast.Call, scope: Scope, langch
                 return site
 
     # 7. an SDK method handed to a helper (`self._retry(self.client.chat.completions.create, params)`)
+    if last_name(func) == "partial" or qual in CALL_THROUGH:
+        return None  # functools.partial makes an alias, sync_to_async(f) a wrapper: their calls are the sites
     for arg in call.args:
         if isinstance(arg, ast.Attribute):
             ref = _reference(mod, binder, arg, scope)
@@ -147,13 +151,13 @@ def is_awaited(mod: ModuleModel, call: ast.Call) -> bool:
 
 
 def _through_target(mod: ModuleModel, call: ast.Call, qual: str) -> ast.expr | None:
-    if qual in CALL_THROUGH and last_name(call.func) != "partial" and call.args:
+    if qual in RUNS_NOW and call.args:
         return call.args[0]
     if last_name(call.func) == "run_in_executor" and len(call.args) >= 2:
         return call.args[1]
     if isinstance(call.func, ast.Call):
         inner = mod.qualname(call.func.func) or dotted(call.func.func) or ""
-        if inner in CALL_THROUGH and call.func.args and last_name(call.func.func) != "partial":
+        if inner in WRAPS and call.func.args and last_name(call.func.func) != "partial":
             return call.func.args[0]
     return None
 

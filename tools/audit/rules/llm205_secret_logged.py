@@ -36,6 +36,11 @@ def _secrets(expr: ast.AST, mod: ModuleModel) -> Iterator[str]:
             continue
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             continue  # key[:4] prints a prefix on purpose
+        if isinstance(node, ast.Compare | ast.BoolOp | ast.UnaryOp):
+            continue  # `key is None`, `not key`: a boolean, not the key
+        if isinstance(node, ast.IfExp):
+            stack.extend((node.body, node.orelse))  # `"set" if key else "unset"`: the test is not printed
+            continue
         if isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
             if SECRET.search(name) and not NOT_SECRET.search(name):
