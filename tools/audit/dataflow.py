@@ -17,7 +17,31 @@ from .module import FuncNode, ModuleModel, Scope, dotted, last_name
 
 UNTRUSTED_CALLS = ("read", "read_text", "readlines", "json", "body", "form", "get_json", "recv", "input")
 GENERIC_NAMES = frozenset(
-    {"run", "call", "get", "invoke", "ainvoke", "chat", "generate", "complete", "send", "create", "main", "process"}
+    {
+        "run",
+        "call",
+        "get",
+        "invoke",
+        "ainvoke",
+        "chat",
+        "generate",
+        "complete",
+        "send",
+        "create",
+        "main",
+        "process",
+        "parse",
+        "post",
+        "request",
+        "fetch",
+        "execute",
+        "handle",
+        "encode",
+        "stream",
+        "update",
+        "query",
+        "search",
+    }
 )
 
 

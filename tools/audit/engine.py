@@ -116,8 +116,9 @@ def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -
     """What round two looks at again, with the project index.
 
     Parsed files that import, from another module of the project, something that reaches a
-    model; and files the byte scan skipped that name such a thing, or name a function whose
-    LLM call needs its callers judged (options through **kwargs, logging one level up).
+    model; skipped files that execute strings, when some module stores model output; and
+    skipped files that name something the index exports, or a function whose LLM call needs
+    its callers judged (options through **kwargs, logging one or two levels up).
     """
     hot = {path for path, exports in index.exports.items() if any(_interesting(e) for e in exports.values())}
     parsed = []
@@ -126,13 +127,20 @@ def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -
             continue
         if any(_interesting(index.lookup(q)) or index.module_path(q) in hot for q in result.summary.uses):
             parsed.append(result.path)
-    names = {n.split(".")[0] for path in hot for n, e in index.exports[path].items() if _interesting(e)}
-    names |= {s.function for s in sites if s.function and (not s.logs or s.forwarded) and len(s.function) > 3}
-    names -= GENERIC_NAMES
-    if any(r.facts and r.facts.stores_output for r in results):
-        names |= {"exec", "eval", "system", "subprocess", "import_module", "run_path"}  # stored output executed later?
-    unparsed = [r.path for r in results if r.summary is None and not r.skipped]
-    return parsed, unparsed, words_pattern(names)
+    names = {
+        n.split(".")[0]
+        for path in hot
+        for n, e in index.exports[path].items()
+        if _interesting(e) and e.text is None  # clients, factories, wrappers, classes; not URL constants
+    }
+    names |= {s.function for s in sites if s.function and (not s.logs or s.forwarded)}
+    names = {n for n in names if len(n) > 3 and not n.startswith("_") and n not in GENERIC_NAMES}
+    stored = any(r.facts and r.facts.stores_output for r in results)  # model output stored: executed later?
+    if stored or index.output_names:  # (or handed to code that runs strings, by a function of another module)
+        parsed += [r.path for r in results if r.executes and (stored or r.summary is not None) and r.path not in parsed]
+    wanted = words_pattern(names)
+    unparsed = [r.path for r in results if r.summary is None and not r.skipped and r.path not in parsed] if wanted else []
+    return parsed, unparsed, wanted
 
 
 def audit(request: AuditRequest, progress: Progress | None = None) -> AuditReport:

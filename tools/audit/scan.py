@@ -71,6 +71,14 @@ def mentions_llm(data: bytes) -> bool:
     return any(key.search(data) for key in _KEYS)
 
 
+_EXECUTES = re.compile(rb"(?<![.\w])(?:exec|eval)\(|import_module\(|run_path\(|subprocess\.|os\.system\(")
+
+
+def runs_strings(data: bytes) -> bool:
+    """Code that may execute a string (exec, eval, a shell, an import by name)."""
+    return _EXECUTES.search(data) is not None
+
+
 def words_pattern(names: set[str]) -> bytes | None:
     """A regex (as bytes, to send to workers) matching any of these identifiers."""
     words = sorted(n for n in names if n.isidentifier())

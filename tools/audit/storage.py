@@ -31,10 +31,19 @@ EXECUTES = CODE_SINKS | SHELL_SINKS | IMPORT_SINKS
 # Writing somewhere durable, and reading back: by method name (`db.add_function(code=...)`,
 # `store.get_function(name)`), so a project's own persistence layer counts too.
 STORE_NAME = re.compile(
-    r"^(write|write_text|writelines|dump|set|hset|insert|insert_one|execute|add|save|store|put|update|upsert|persist"
-    r"|register)(_[a-z0-9_]+)?$"
+    r"^((write|write_text|writelines|dump|insert|insert_one|insert_many|hset)"
+    r"|(save|store|persist|insert|write|upsert|put)_[a-z0-9_]+"
+    r"|(add|set|update|register)_[a-z0-9_]*(db|record|row|entry|function|code|script|snippet|tool|file|document|memory)[a-z0-9_]*)$"
 )
-READ_NAME = re.compile(r"^(read|read_text|readlines|load|get|hget|fetch|fetchone|fetchall|fetchmany|scalar|find|find_one|query|select|lookup)(_[a-z0-9_]+)?$")
+# Bare `set`/`add`/`save`/`execute`... only on something that looks like storage (`cache.set`, `cursor.execute`).
+STORE_VERBS = frozenset({"set", "add", "save", "store", "put", "update", "upsert", "persist", "execute", "executemany"})
+STORAGE = re.compile(
+    r"(db|database|session|cursor|conn|connection|cache|redis|store|storage|repo|table|collection|bucket|file)", re.I
+)
+READ_NAME = re.compile(
+    r"^(read|read_text|readlines|load|get|hget|fetch|fetchone|fetchall|fetchmany|scalar|find|find_one|query|select"
+    r"|lookup)(_[a-z0-9_]+)?$"
+)
 
 
 def sink(mod: ModuleModel, node: ast.Call) -> str | None:
@@ -45,6 +54,14 @@ def sink(mod: ModuleModel, node: ast.Call) -> str | None:
     if name in PICKLE_SINKS:
         return f"deserialised with {name}()"
     return None
+
+
+def _stores(call: ast.Call) -> bool:
+    name = last_name(call.func)
+    if STORE_NAME.match(name):
+        return True
+    receiver = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
+    return name in STORE_VERBS and bool(receiver) and bool(STORAGE.search(receiver.rpartition(".")[2]))  # type: ignore[union-attr]
 
 
 def stored_output(mod: ModuleModel) -> bool:
@@ -59,7 +76,7 @@ def stored_output(mod: ModuleModel) -> bool:
             continue
         for call in scope.calls:
             args = [*call.args, *(k.value for k in call.keywords)]
-            if STORE_NAME.match(last_name(call.func)) and any(is_llm_output(mod, scope, a, tainted) for a in args):
+            if _stores(call) and any(is_llm_output(mod, scope, a, tainted) for a in args):
                 found = True
                 break
         if found:

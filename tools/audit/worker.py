@@ -23,7 +23,7 @@ from .module import ModuleModel
 from .options import MAX_TOKEN_KEYS, keys_of
 from .records import ClientRecord, FileFacts, Location, RawFinding, SiteRecord, site_record
 from .rules import rules_by_id
-from .scan import mentions, mentions_llm
+from .scan import mentions, mentions_llm, runs_strings
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -40,6 +40,7 @@ class FileResult:
     clients: list[ClientRecord] = field(default_factory=list)
     facts: FileFacts | None = None
     summary: ModuleSummary | None = None
+    executes: bool = False  # not parsed, but runs strings (exec, eval, subprocess): parsed again if output is stored
 
 
 def read_source(path: str) -> tuple[bytes | None, str | None]:
@@ -71,6 +72,7 @@ def analyze_file(
         result.skipped = problem
         return result
     result.lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    result.executes = runs_strings(data)
     if index is None and not mentions_llm(data):
         return result
     if wanted is not None and not mentions(wanted, data):
