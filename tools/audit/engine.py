@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -71,6 +72,16 @@ def _chunks(root: Path, files: list[str]) -> tuple[list[list[str]], int]:
     return [c for c in chunks if c], total
 
 
+def _context() -> BaseContext:
+    """Workers forked from a fresh server that has imported the analysis code once (no threads to
+    inherit, no import per worker); spawned where fork does not exist."""
+    if "forkserver" in get_all_start_methods():
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["llmwright.audit.worker"])
+        return context
+    return get_context("spawn")
+
+
 def _run(
     root: Path,
     files: list[str],
@@ -90,7 +101,7 @@ def _run(
                 progress(len(results), total)
         return results
     ordered: list[list[FileResult]] = [[] for _ in chunks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_context()) as pool:
         futures = {
             pool.submit(analyze_batch, str(root), chunk, rule_ids, index, wanted): i for i, chunk in enumerate(chunks)
         }

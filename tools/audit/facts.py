@@ -14,6 +14,7 @@ from .index import ProjectIndex
 from .libraries import BREAKER_MODULES, OBSERVABILITY_MODULES
 from .module import ModuleModel
 from .records import ClientRecord, FileFacts, Location, SiteRecord
+from .named_models import model_literals
 from .storage import executed_reads, stored_output
 
 USAGE_ATTRS = frozenset(
@@ -33,12 +34,14 @@ class ProjectFacts:
     traced: bool = False
     stores_output: set[str] = field(default_factory=set)  # files that store model output
     executed_reads: list[Location] = field(default_factory=list)
+    models: list[tuple[Location, str, str | None, frozenset[str]]] = field(default_factory=list)
     index: ProjectIndex = field(default_factory=ProjectIndex)
 
     def merge(self, path: str, facts: FileFacts) -> None:
         if facts.stores_output:
             self.stores_output.add(path)
         self.executed_reads.extend(facts.executed_reads)
+        self.models.extend(facts.models)
         self.providers |= facts.providers
         self.has_fallback |= facts.has_fallback
         self.has_breaker |= facts.has_breaker
@@ -60,6 +63,12 @@ def file_facts(mod: ModuleModel) -> FileFacts:
     facts.traced = mod.imported(*OBSERVABILITY_MODULES)
     facts.stores_output = stored_output(mod)
     facts.executed_reads = [Location.of(mod, n) for n in executed_reads(mod)]
+    from .context import _suppressed_rules
+
+    facts.models = [
+        (Location.of(mod, node), text, provider, _suppressed_rules(mod, node.lineno))
+        for node, text, provider in model_literals(mod)
+    ]
     facts.reads_usage = (
         mod.imported(*OBSERVABILITY_MODULES)
         or mod.imported("llmwright.gateway", "llmwright")

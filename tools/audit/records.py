@@ -95,6 +95,7 @@ class FileFacts:
     traced: bool = False  # imports an LLM tracing SDK (LangSmith, Langfuse, OpenLIT, Logfire, ...)
     stores_output: bool = False  # model output written to a file, database or cache
     executed_reads: list[Location] = field(default_factory=list)  # exec/shell of what was read back
+    models: list[tuple[Location, str, str | None, frozenset[str]]] = field(default_factory=list)  # named models
 
 
 def site_record(mod: ModuleModel, call: LLMCall, **facts: object) -> SiteRecord:
