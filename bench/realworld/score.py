@@ -42,7 +42,9 @@ def _extract(repo: dict, corpus: Path, mirrors: Path | None) -> Path:
         if git_dir.is_dir():
             target.mkdir(parents=True)
             with tempfile.TemporaryFile() as archive:
-                subprocess.run(["git", "--git-dir", str(git_dir), "archive", repo["commit"]], stdout=archive, check=True)
+                subprocess.run(
+                    ["git", "--git-dir", str(git_dir), "archive", repo["commit"]], stdout=archive, check=True
+                )
                 archive.seek(0)
                 with tarfile.open(fileobj=archive) as tar:
                     tar.extractall(target, filter="data")
@@ -74,6 +76,9 @@ def score(labels: dict, corpus: Path, mirrors: Path | None, reports: Path | None
         root = _extract(repo, corpus, mirrors)
         if reports is None and not (root / repo["path"]).is_dir():
             print(f"skip {repo['name']}: {root / repo['path']} is missing (use --mirrors)", file=sys.stderr)
+            continue
+        if reports is not None and not (reports / f"{repo['name']}.json").is_file():
+            print(f"skip {repo['name']}: no {repo['name']}.json in {reports}", file=sys.stderr)
             continue
         report = _report(repo, root, labels["exclude"], reports)
         found_findings = {(f["rule"], f["path"], f["line"]): f for f in report["findings"]}
@@ -114,8 +119,12 @@ def score(labels: dict, corpus: Path, mirrors: Path | None, reports: Path | None
                 "grade": overall["grade"],
             }
         )
-    return {"repositories": repos_out, "rules": {r: dict(v) for r, v in sorted(per_rule.items())}, "totals": totals,
-            "unlabelled": unlabelled}
+    return {
+        "repositories": repos_out,
+        "rules": {r: dict(v) for r, v in sorted(per_rule.items())},
+        "totals": totals,
+        "unlabelled": unlabelled,
+    }
 
 
 def _print(result: dict) -> None:
@@ -132,7 +141,8 @@ def _print(result: dict) -> None:
     for group in ("careful", "careless"):
         scores = [r["score"] or 0 for r in result["repositories"] if r["group"] == group]
         if scores:
-            print(f"{group} repositories: median score {statistics.median(scores):.0f}, mean {statistics.mean(scores):.1f}")
+            middle, mean = statistics.median(scores), statistics.mean(scores)
+            print(f"{group} repositories: median score {middle:.0f}, mean {mean:.1f}")
     print(f"\n{'rule':<8}{'precision':>20}{'unverified precision':>24}{'recall':>18}{'unlabelled':>12}")
     all_tp = all_fp = all_exp = all_rec = 0
     for rule, c in result["rules"].items():

@@ -57,9 +57,7 @@ def _explain(rule_id: str) -> str:
 @click.option("--exclude", multiple=True, help="gitignore-style path patterns to skip")
 @click.option("--baseline", type=click.Path(), help="report only findings not in this saved report")
 @click.option("--output", "-o", type=click.Path(), help="write the report to FILE instead of stdout")
-@click.option(
-    "--config", type=click.Path(), help="settings file (default: llmwright.toml / pyproject.toml)"
-)
+@click.option("--config", type=click.Path(), help="settings file (default: llmwright.toml / pyproject.toml)")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="worker processes (default: all cores)")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @click.option("--list-rules", is_flag=True, help="list every rule and exit")

@@ -149,7 +149,9 @@ def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for i in range(12):
         (tmp_path / f"m{i}.py").write_text(GOOD if i % 2 else "import openai\ndef f(:\n")
     (tmp_path / "factory.py").write_text("from openai import OpenAI\n\ndef make():\n    return OpenAI()\n")
-    (tmp_path / "use.py").write_text("from factory import make\n\nmake().chat.completions.create(model='m', messages=[])\n")
+    (tmp_path / "use.py").write_text(
+        "from factory import make\n\nmake().chat.completions.create(model='m', messages=[])\n"
+    )
     serial = audit(AuditRequest(path=str(tmp_path), jobs=1))
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 0)
     monkeypatch.setattr(engine, "CHUNK_BYTES", 64)

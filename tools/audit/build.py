@@ -38,7 +38,6 @@ OBSERVE = re.compile(
     re.IGNORECASE,
 )
 LOG_SETUP = ("getLogger", "get_logger", "basicConfig", "dictConfig", "setLevel", "addHandler")
-CACHE_DECORATORS = ("cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache")
 LLM_NAME = re.compile(r"(^|_)(llm|llms|chat_?model|model|chain|lm|chat|summary_model|classifier)s?($|_)", re.IGNORECASE)
 NOT_LLM_NAME = re.compile(
     r"(prompt|parser|retriever|graph|agent|tool|memory|store|splitter|loader|db|session|tokenizer|encoder|vector)",
@@ -62,6 +61,8 @@ def build_module(path: str, source: str, tree: ast.Module, index: ProjectIndex |
 
 # --- the walk ---------------------------------------------------------------------------
 SKIP_NODES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop, str, int)  # leaves no rule reads
+
+
 def _walk(mod: ModuleModel) -> None:
     top = Scope(mod.tree, "<module>", None)
     mod.scopes[mod.tree] = top
@@ -222,7 +223,9 @@ class Binder:
                     for target, item in pairs:
                         binding = self.value(item, scope)
                         if binding is not None and binding.resolution == "chain":  # `create = client.chat...create`
-                            binding = Binding(binding.client, method=binding.method, derived=binding.derived, resolution="alias")
+                            binding = Binding(
+                                binding.client, method=binding.method, derived=binding.derived, resolution="alias"
+                            )
                         if binding is not None and self.bind(target, binding, scope):
                             changed = True
             for func, returns in mod.returns.items():
@@ -284,7 +287,9 @@ class Binder:
         keys = [(self.mod.tree, f"{func.name}()")]
         if scope.cls is not None:
             keys += [(scope.cls, f"self.{func.name}()"), (self.mod.tree, f"{scope.cls.name}.{func.name}()")]
-            if any(dotted(d) in ("property", "cached_property", "functools.cached_property") for d in func.decorator_list):
+            if any(
+                dotted(d) in ("property", "cached_property", "functools.cached_property") for d in func.decorator_list
+            ):
                 keys.append((scope.cls, f"self.{func.name}"))
         changed = False
         for key in keys:
@@ -293,9 +298,15 @@ class Binder:
                 changed = True
             else:
                 first, other = bindings[key].client, binding.client
-                if first is not None and other is not None and first is not other and other.origin:
-                    if other.origin not in first.siblings and other.origin != first.origin:
-                        first.siblings += (other.origin,)
+                if (
+                    first is not None
+                    and other is not None
+                    and first is not other
+                    and other.origin
+                    and other.origin not in first.siblings
+                    and other.origin != first.origin
+                ):
+                    first.siblings += (other.origin,)
         return changed
 
     def lookup(self, name: str, scope: Scope) -> Binding | None:
@@ -375,7 +386,9 @@ class Binder:
             from .options import construction_options
 
             timeout, retries_off = construction_options(self.mod, call, kind)
-            client = Client(kind, call, origin=f"{self.mod.path}:{call.lineno}", timeout=timeout, retries_off=retries_off)
+            client = Client(
+                kind, call, origin=f"{self.mod.path}:{call.lineno}", timeout=timeout, retries_off=retries_off
+            )
             self.made[call] = client
             self.mod.all_clients.append(client)
         return client
@@ -389,7 +402,9 @@ class Binder:
             return kind
         if qual in BOTO3_CLIENTS or (qual.endswith(".client") and qual.startswith("boto3")):
             service = self.mod.const_str(call.args[0]) if call.args else None
-            service = service or self.mod.const_str(next((k.value for k in call.keywords if k.arg == "service_name"), None))
+            service = service or self.mod.const_str(
+                next((k.value for k in call.keywords if k.arg == "service_name"), None)
+            )
             return BEDROCK_RUNTIME if service == "bedrock-runtime" else None
         return None
 
@@ -452,7 +467,9 @@ class Binder:
                         traits.add("timeout")
                     if traits != set(client.traits):
                         client = Client(**{**client.__dict__, "traits": frozenset(traits)})
-                    derived = "" if method in ("with_options", "with_raw_response", "with_streaming_response") else "runnable"
+                    derived = (
+                        "" if method in ("with_options", "with_raw_response", "with_streaming_response") else "runnable"
+                    )
                     if method == "get_model":
                         derived = "model"
                     return Binding(client, derived=derived, resolution=base.resolution)
@@ -501,14 +518,18 @@ class Binder:
                 if path in table or any(k.startswith(path + ".") for k in table):
                     return Binding(base.client, method=path, derived=base.derived, resolution="chain")
             if base is not None and base.method:
-                return Binding(base.client, method=f"{base.method}.{expr.attr}", derived=base.derived, resolution=base.resolution)
+                return Binding(
+                    base.client, method=f"{base.method}.{expr.attr}", derived=base.derived, resolution=base.resolution
+                )
         if qual and self.index is not None:
             export = self.index.lookup(qual)
             if export is not None:
                 if export.client is not None and not export.factory:
                     return Binding(self.client_from_ref(export.client, "imported"), resolution="imported")
                 if export.method and export.client is not None:
-                    return Binding(self.client_from_ref(export.client, "imported"), method=export.method, resolution="alias")
+                    return Binding(
+                        self.client_from_ref(export.client, "imported"), method=export.method, resolution="alias"
+                    )
                 if export.function:
                     return Binding(function=export.function, resolution="alias")
         return None
@@ -555,15 +576,10 @@ class Binder:
         return None
 
 
-def is_cached(mod: ModuleModel, func: FuncNode) -> bool:
-    return any(d in CACHE_DECORATORS for d in mod.decorator_names(func))
-
-
 def llm_like_name(name: str) -> bool:
     """`llm`, `self.chat_model`, `summary_model`: a name that, in LangChain code, holds a model."""
     last = name.rpartition(".")[2]
     return bool(LLM_NAME.search(last)) and not NOT_LLM_NAME.search(last)
-
 
 
 def parameter_arguments(mod: ModuleModel, scope: Scope, name: str) -> list[tuple[ast.Call, ast.expr]]:

@@ -8,7 +8,6 @@ Unknown strings return None: a rule never guesses about a model the catalog does
 from __future__ import annotations
 
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 from ..errors import LLMWrightError

@@ -27,9 +27,12 @@ def retried(mod: ModuleModel, node: ast.AST) -> bool:
             if _retry_decorated(mod, parent) or _retries_itself(mod, parent):
                 return True
             break
-        if isinstance(parent, ast.For | ast.AsyncFor | ast.While) and child in parent.body:
-            if _retry_loop(mod, parent, node):
-                return True
+        if (
+            isinstance(parent, ast.For | ast.AsyncFor | ast.While)
+            and child in parent.body
+            and _retry_loop(mod, parent, node)
+        ):
+            return True
         if isinstance(parent, ast.Call) and parent is not node and RETRY_WORDS.search(last_name(parent.func)):
             return True  # handed to a retry helper: self._with_retry(client.chat.completions.create, ...)
         child = parent
@@ -80,9 +83,8 @@ def _retry_loop(mod: ModuleModel, loop: ast.For | ast.AsyncFor | ast.While, node
     for parent in mod.ancestors(node):
         if parent is loop:
             break
-        if isinstance(parent, ast.Try) and parent.handlers:
-            if any(not _ends_in_raise(h.body) for h in parent.handlers):
-                return isinstance(loop, ast.While) or _loop_breaks_or_returns(mod, loop)
+        if isinstance(parent, ast.Try) and any(not _ends_in_raise(h.body) for h in parent.handlers):
+            return isinstance(loop, ast.While) or _loop_breaks_or_returns(mod, loop)
     return False
 
 
@@ -200,7 +202,11 @@ def summarize(mod: ModuleModel, project_modules: bool = True) -> ModuleSummary:
 def _class_texts(mod: ModuleModel, cls: ast.ClassDef) -> dict[str, str]:
     found: dict[str, str] = {}
     for stmt in cls.body:
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else getattr(stmt, "target", None)
+        target = (
+            stmt.targets[0]
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            else getattr(stmt, "target", None)
+        )
         value = getattr(stmt, "value", None)
         if isinstance(target, ast.Name) and value is not None:
             text = mod.const_str(value)

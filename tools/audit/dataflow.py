@@ -145,7 +145,9 @@ def output_functions(mod: ModuleModel) -> set[str]:
                 continue
             tainted = propagate(scope, set(), sources)
             for ret in returns:
-                if ret.value is not None and (_reads(ret.value) & tainted or any(n in sources for n in ast.walk(ret.value))):
+                if ret.value is not None and (
+                    _reads(ret.value) & tainted or any(n in sources for n in ast.walk(ret.value))
+                ):
                     found.add(func.name)
                     break
         if len(found) == before:
@@ -182,7 +184,7 @@ def output_parameters(mod: ModuleModel, scope: Scope) -> set[str]:
                 for caller, argument in mod.arguments_for(scope, name):
                     outer = mod.scope(caller)
                     tainted = llm_output_names(mod, outer)
-                    if tainted and bool(_reads(argument) & tainted) or any(
+                    if (tainted and bool(_reads(argument) & tainted)) or any(
                         n in output_sources(mod, outer) for n in ast.walk(argument)
                     ):
                         cached.add(name)
@@ -235,7 +237,7 @@ def untrusted_names(mod: ModuleModel, func: FuncNode) -> set[str]:
         attr = name.rpartition(".")[2]
         if attr in UNTRUSTED_CALLS or name.startswith(("requests.get", "httpx.get")):
             sources.add(call)
-    for targets, value in scope.assigns:
+    for _targets, value in scope.assigns:
         for node in ast.walk(value):
             if isinstance(node, ast.Attribute) and dotted(node.value) == "request":
                 sources.add(node)

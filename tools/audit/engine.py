@@ -24,9 +24,9 @@ from pydantic import BaseModel, Field
 
 from ..errors import InvalidInput
 from .baseline import assign_fingerprints, load_baseline
+from .dataflow import GENERIC_NAMES
 from .facts import ProjectFacts
 from .index import Export, ProjectIndex
-from .dataflow import GENERIC_NAMES
 from .libraries import endpoint_of
 from .model import SEVERITIES, AuditReport, CallSite, Finding, Severity, Skipped, severity_rank
 from .records import RawFinding
@@ -60,7 +60,7 @@ def _chunks(root: Path, files: list[str]) -> tuple[list[list[str]], int]:
     size = total = 0
     for rel in files:
         try:
-            file_size = os.stat(root / rel).st_size
+            file_size = (root / rel).stat().st_size
         except OSError:
             file_size = 0
         size += file_size
@@ -123,7 +123,9 @@ def _interesting(export: Export | None) -> bool:
     return export.text is not None and endpoint_of(export.text) is not None
 
 
-def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -> tuple[list[str], list[str], bytes | None]:
+def _second_round(
+    results: list[FileResult], index: ProjectIndex, sites: list
+) -> tuple[list[str], list[str], bytes | None]:
     """What round two looks at again, with the project index.
 
     Parsed files that import, from another module of the project, something that reaches a
@@ -150,7 +152,9 @@ def _second_round(results: list[FileResult], index: ProjectIndex, sites: list) -
     if stored or index.output_names:  # (or handed to code that runs strings, by a function of another module)
         parsed += [r.path for r in results if r.executes and (stored or r.summary is not None) and r.path not in parsed]
     wanted = words_pattern(names)
-    unparsed = [r.path for r in results if r.summary is None and not r.skipped and r.path not in parsed] if wanted else []
+    unparsed = (
+        [r.path for r in results if r.summary is None and not r.skipped and r.path not in parsed] if wanted else []
+    )
     return parsed, unparsed, wanted
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from .index import ProjectIndex
 from .libraries import BREAKER_MODULES, OBSERVABILITY_MODULES
 from .module import ModuleModel
-from .records import ClientRecord, FileFacts, Location, SiteRecord
 from .named_models import model_literals
+from .records import ClientRecord, FileFacts, Location, SiteRecord
 from .storage import executed_reads, stored_output
 
 USAGE_ATTRS = frozenset(

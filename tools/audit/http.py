@@ -51,9 +51,7 @@ def http_site(mod: ModuleModel, binder: Binder, call: ast.Call, scope: Scope, qu
     return site
 
 
-def _http_library(
-    mod: ModuleModel, binder: Binder, call: ast.Call, scope: Scope, qual: str
-) -> tuple[str, bool] | None:
+def _http_library(mod: ModuleModel, binder: Binder, call: ast.Call, scope: Scope, qual: str) -> tuple[str, bool] | None:
     if qual in HTTP_FUNCTIONS:
         return HTTP_FUNCTIONS[qual]
     func = call.func

@@ -122,15 +122,6 @@ class ProjectIndex:
         export = self.lookup(qualified)
         return export.text if export is not None else None
 
-    def exported_names(self) -> set[str]:
-        """Identifiers worth scanning other files for (what a consumer module would write)."""
-        names: set[str] = set()
-        for exports in self.exports.values():
-            for name, export in exports.items():
-                if export.client or export.method or export.function or export.attrs or export.output:
-                    names.add(name.split(".")[0])
-        return names
-
     def for_workers(self) -> ProjectIndex:
         """What a worker needs to resolve imports (not the callers, which only project rules read)."""
         return ProjectIndex(self.modules, self.exports, {}, self.output_names)

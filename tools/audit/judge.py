@@ -28,7 +28,9 @@ def callers_of(facts: ProjectFacts, site: SiteRecord) -> list[CallerFacts] | Non
     name = site.function
     if not name or name in GENERIC_NAMES or len(name) <= 3 or name.startswith("__"):
         return None
-    calls = [c for c in facts.index.callers.get(name, []) if not (c.path == site.where.path and c.line == site.where.line)]
+    calls = [
+        c for c in facts.index.callers.get(name, []) if not (c.path == site.where.path and c.line == site.where.line)
+    ]
     if name.startswith("_"):  # a private method: its own module's callers when it has any (else a subclass's base)
         local = [c for c in calls if c.path == site.where.path]
         return local or calls
@@ -75,7 +77,9 @@ def grouped_unverified(hits: list[tuple[ClientRecord, str]], what: str) -> list[
     """Clients whose options all come from one function's **kwargs: one unverified finding per function."""
     by_function: dict[tuple[str, str], list[tuple[ClientRecord, str]]] = {}
     for client, message in hits:
-        by_function.setdefault((client.where.path, client.function or f"line {client.where.line}"), []).append((client, message))
+        by_function.setdefault((client.where.path, client.function or f"line {client.where.line}"), []).append(
+            (client, message)
+        )
     out = []
     for (_path, function), group in by_function.items():
         client, message = group[0]

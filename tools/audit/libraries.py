@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Kinds of call site (the JSON report counts them by kind).
-CALL_KINDS = ("chat", "stream", "embed", "image", "audio", "moderation", "http")
-
 
 @dataclass(frozen=True)
 class ClientKind:
@@ -79,8 +76,12 @@ CONSTRUCTORS: dict[str, ClientKind] = {
     "vertexai.language_models.TextEmbeddingModel.from_pretrained": ClientKind(
         "vertexai", "google", False, default_timeout=True, embedding=True
     ),
-    "qianfan.ChatCompletion": ClientKind("qianfan", "baidu", False, ("request_timeout",), ("retry_count",), methods="qianfan"),
-    "qianfan.Embedding": ClientKind("qianfan", "baidu", False, ("request_timeout",), ("retry_count",), methods="qianfan", embedding=True),
+    "qianfan.ChatCompletion": ClientKind(
+        "qianfan", "baidu", False, ("request_timeout",), ("retry_count",), methods="qianfan"
+    ),
+    "qianfan.Embedding": ClientKind(
+        "qianfan", "baidu", False, ("request_timeout",), ("retry_count",), methods="qianfan", embedding=True
+    ),
     "litellm.Router": ClientKind("litellm", None, False, ("timeout",), ("num_retries",), methods="litellm_router"),
     "xinference_client.client.restful.restful_client.Client": ClientKind(
         "xinference", "xinference", False, methods="xinference"
@@ -90,12 +91,19 @@ CONSTRUCTORS: dict[str, ClientKind] = {
 
 # boto3.client("bedrock-runtime"): botocore has a 60 s read timeout and retries by default.
 BOTO3_CLIENTS = {"boto3.client", "boto3.session.Session.client"}
-BEDROCK_RUNTIME = ClientKind("boto3", "bedrock", False, ("config",), ("config",), default_timeout=True, methods="bedrock")
+BEDROCK_RUNTIME = ClientKind(
+    "boto3", "bedrock", False, ("config",), ("config",), default_timeout=True, methods="bedrock"
+)
 
 # LangChain and LlamaIndex: every chat model / LLM / embeddings class, matched by pattern.
 FRAMEWORK_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"^langchain[a-z_]*(\.[a-z_0-9]+)*\.(Chat[A-Za-z0-9]+|AzureChatOpenAI)$"), False),
-    (re.compile(r"^langchain[a-z_]*(\.[a-z_0-9]+)*\.(OpenAI|AzureOpenAI|Ollama|OllamaLLM|Anthropic|Cohere|VertexAI)$"), False),
+    (
+        re.compile(
+            r"^langchain[a-z_]*(\.[a-z_0-9]+)*\.(OpenAI|AzureOpenAI|Ollama|OllamaLLM|Anthropic|Cohere|VertexAI)$"
+        ),
+        False,
+    ),
     (re.compile(r"^langchain[a-z_]*(\.[a-z_0-9]+)*\.[A-Za-z0-9]*Embeddings$"), True),
     (re.compile(r"^llama_index\.llms\.[a-z_0-9.]+\.[A-Z][A-Za-z0-9]*$"), False),
     (re.compile(r"^llama_index\.embeddings\.[a-z_0-9.]+\.[A-Z][A-Za-z0-9]*$"), True),

@@ -92,11 +92,6 @@ class Scope:
     kwargs_param: str = ""
 
 
-def has_kwarg(call: ast.Call, *names: str) -> bool:
-    """True if any keyword is given, or `**kwargs` could carry it (benefit of the doubt)."""
-    return any(k.arg is None or k.arg in names for k in call.keywords)
-
-
 def dotted(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -191,7 +186,11 @@ class ModuleModel:
         if isinstance(node, ast.Attribute):
             base = node.value
             instance = self.constants.get(base.id) if isinstance(base, ast.Name) else None
-            if isinstance(instance, ast.Call) and isinstance(instance.func, ast.Name) and instance.func.id in self.classes:
+            if (
+                isinstance(instance, ast.Call)
+                and isinstance(instance.func, ast.Name)
+                and instance.func.id in self.classes
+            ):
                 base = instance.func  # `settings = Settings()`; `settings.API_URL` is the class attribute
             if isinstance(base, ast.Name) and (base.id in ("self", "cls") or base.id in self.classes):
                 value = self.class_constants.get(node.attr)

@@ -26,7 +26,9 @@ def model_literals(mod: ModuleModel) -> Iterator[tuple[ast.expr, str, str | None
     """
     seen: set[int] = set()
 
-    def emit(node: ast.expr | None, provider: str | None, scope: Scope | None = None) -> Iterator[tuple[ast.expr, str, str | None]]:
+    def emit(
+        node: ast.expr | None, provider: str | None, scope: Scope | None = None
+    ) -> Iterator[tuple[ast.expr, str, str | None]]:
         if node is None:
             return
         target = node

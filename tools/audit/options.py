@@ -174,7 +174,11 @@ def _attribute_dicts(mod: ModuleModel) -> dict[str, list[ast.expr]]:
             for targets, value in scope.assigns:
                 if isinstance(value, ast.Dict):
                     for target in targets:
-                        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                        if (
+                            isinstance(target, ast.Attribute)
+                            and isinstance(target.value, ast.Name)
+                            and target.value.id == "self"
+                        ):
                             found.setdefault(target.attr, []).append(value)
         mod.memo["attribute_dicts"] = found
     return found  # type: ignore[return-value]
@@ -205,16 +209,20 @@ def _local_dict_keys(mod: ModuleModel, name: str, scope: Scope | None, depth: in
     _merge(keys, added)
     for call in scope.calls:
         func = call.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
-            if func.attr in ("update", "setdefault"):
-                if func.attr == "setdefault" and call.args:
-                    text = mod.const_str(call.args[0], scope)
-                    if text:
-                        keys.names.add(text)
-                    continue
-                _merge(keys, keys_of(mod, call, scope, depth + 1))
-                for arg in call.args:
-                    _merge(keys, _expr_keys(mod, arg, scope, depth + 1))
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and func.attr in ("update", "setdefault")
+        ):
+            if func.attr == "setdefault" and call.args:
+                text = mod.const_str(call.args[0], scope)
+                if text:
+                    keys.names.add(text)
+                continue
+            _merge(keys, keys_of(mod, call, scope, depth + 1))
+            for arg in call.args:
+                _merge(keys, _expr_keys(mod, arg, scope, depth + 1))
     return keys
 
 
@@ -258,13 +266,15 @@ def call_options(mod: ModuleModel, call: ast.Call, scope: Scope, extra: list[ast
 
 
 def under_deadline(mod: ModuleModel, node: ast.AST) -> bool:
-    """Inside `asyncio.wait_for(...)`, `async with asyncio.timeout(...)`, `anyio.fail_after(...)` or a timeout decorator."""
+    """Inside `asyncio.wait_for(...)`, `async with asyncio.timeout(...)`, `anyio.fail_after(...)`
+    or under a timeout decorator."""
     for parent in mod.ancestors(node):
         if isinstance(parent, ast.Call) and _is_deadline(mod, parent.func):
             return True
-        if isinstance(parent, ast.With | ast.AsyncWith):
-            if any(isinstance(i.context_expr, ast.Call) and _is_deadline(mod, i.context_expr.func) for i in parent.items):
-                return True
+        if isinstance(parent, ast.With | ast.AsyncWith) and any(
+            isinstance(i.context_expr, ast.Call) and _is_deadline(mod, i.context_expr.func) for i in parent.items
+        ):
+            return True
         if isinstance(parent, FuncNode):
             for deco in parent.decorator_list:
                 target = deco.func if isinstance(deco, ast.Call) else deco

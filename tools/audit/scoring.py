@@ -55,6 +55,8 @@ def score_findings(findings: list[Finding], call_sites: int) -> list[CategorySco
         if category == "overall" and any(f.severity == "critical" and not f.unverified for f in findings):
             value = min(value, 59)
         scores.append(
-            CategoryScore(category=category, score=value, grade=grade(value), findings=findings_in, density=round(density, 3))  # type: ignore[arg-type]
+            CategoryScore(
+                category=category, score=value, grade=grade(value), findings=findings_in, density=round(density, 3)
+            )  # type: ignore[arg-type]
         )
     return scores

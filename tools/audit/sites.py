@@ -17,14 +17,14 @@ from .libraries import (
     AMBIGUOUS_SHAPES,
     ASYNC_METHODS,
     CALL_THROUGH,
-    RUNS_NOW,
-    WRAPS,
     FRAMEWORK_METHODS,
     FUNCTIONS,
     LANGCHAIN_MODULES,
     LLM_IMPORTS,
     METHOD_TABLES,
+    RUNS_NOW,
     SHAPE_METHODS,
+    WRAPS,
 )
 from .module import Binding, Client, LLMCall, ModuleModel, Scope, dotted, last_name
 from .options import call_options
@@ -32,19 +32,8 @@ from .options import call_options
 if TYPE_CHECKING:
     from .build import Binder
 
-RESOLUTIONS = (
-    "direct",
-    "factory",
-    "imported",
-    "alias",
-    "parameter",
-    "call-through",
-    "shape",
-    "name",
-    "url",
-    "config URL",
-    "body",
-)
+# How a site was resolved (Finding.resolution): direct, factory, imported, alias, parameter,
+# call-through, shape, name, url, config URL, body.
 
 
 def find_sites(mod: ModuleModel, binder: Binder) -> None:
@@ -134,7 +123,17 @@ def _site(mod: ModuleModel, binder: Binder, call: ast.Call, scope: Scope, langch
 
 
 ASYNC_RUNNERS = frozenset(
-    {"wait_for", "gather", "create_task", "ensure_future", "shield", "run", "run_until_complete", "as_completed", "wait"}
+    {
+        "wait_for",
+        "gather",
+        "create_task",
+        "ensure_future",
+        "shield",
+        "run",
+        "run_until_complete",
+        "as_completed",
+        "wait",
+    }
 )
 
 
@@ -181,7 +180,15 @@ def _reference(mod: ModuleModel, binder: Binder, expr: ast.expr, scope: Scope) -
         kind = table.get(binding.method, "")
         if kind:
             client = binding.client
-            return LLMCall(expr, client.kind.library, client.kind.provider, kind, client.kind.is_async, binding.method, client=client)  # type: ignore[arg-type]
+            return LLMCall(
+                expr,
+                client.kind.library,
+                client.kind.provider,
+                kind,
+                client.kind.is_async,
+                binding.method,
+                client=client,
+            )
     return None
 
 
@@ -290,7 +297,7 @@ def _guess_library(mod: ModuleModel, method: str) -> tuple[str, str | None]:
         return "anthropic", "anthropic"
     if "generate_content" in method or "embed_content" in method:
         return "google-genai", "google"
-    if method.startswith("converse") or method.startswith("invoke_model"):
+    if method.startswith(("converse", "invoke_model")):
         return "boto3", "bedrock"
     for name in ("openai", "groq", "together", "zhipuai", "zai", "mistralai"):
         if mod.imported(name):

@@ -125,14 +125,17 @@ def python_files(root: Path, exclude: Iterable[str] = ()) -> tuple[list[str], li
             elif outcome == "file":
                 if entry.name.endswith(".py") and not ignored(rel, False):
                     found.append(rel)
-            elif outcome and (entry.name.endswith(".py") or outcome.startswith(("symlink", "broken", "cannot"))):
-                if not ignored(rel, False):
-                    skipped.append((rel, outcome))
+            elif (
+                outcome
+                and (entry.name.endswith(".py") or outcome.startswith(("symlink", "broken", "cannot")))
+                and not ignored(rel, False)
+            ):
+                skipped.append((rel, outcome))
     return sorted(found), skipped
 
 
 def _classify(entry: os.DirEntry[str], path: Path, root: Path, seen: set[Path]) -> str:
-    """"dir", "file", "" (skip silently) or the reason an entry is skipped."""
+    """ "dir", "file", "" (skip silently) or the reason an entry is skipped."""
     if entry.is_symlink():
         try:
             target = path.resolve(strict=True)

@@ -9,10 +9,10 @@ not parsed.
 from __future__ import annotations
 
 import ast
-import os
 import stat
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .build import build_module
 from .context import site_facts, summarize
@@ -43,10 +43,10 @@ class FileResult:
     executes: bool = False  # not parsed, but runs strings (exec, eval, subprocess): parsed again if output is stored
 
 
-def read_source(path: str) -> tuple[bytes | None, str | None]:
+def read_source(path: Path) -> tuple[bytes | None, str | None]:
     """The file's bytes, or why it cannot be read (a FIFO or device is never opened)."""
     try:
-        info = os.stat(path)
+        info = path.stat()
     except OSError as exc:
         return None, f"unreadable: {exc.strerror or exc}"
     if not stat.S_ISREG(info.st_mode):
@@ -54,7 +54,7 @@ def read_source(path: str) -> tuple[bytes | None, str | None]:
     if info.st_size > MAX_BYTES:
         return None, f"too large ({info.st_size / 1048576:.1f} MB > {MAX_BYTES / 1048576:.0f} MB), likely generated"
     try:
-        with open(path, "rb") as handle:
+        with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, f"unreadable: {exc.strerror or exc}"
@@ -67,7 +67,7 @@ def analyze_file(
     root: str, rel: str, rule_ids: list[str], index: ProjectIndex | None = None, wanted: bytes | None = None
 ) -> FileResult:
     result = FileResult(rel)
-    data, problem = read_source(os.path.join(root, rel))
+    data, problem = read_source(Path(root, rel))
     if data is None:
         result.skipped = problem
         return result

@@ -39,7 +39,7 @@ def base_url_session(body):
 
 
 def formatted(host, body):
-    return requests.post("{}/v1/embeddings".format(host), json=body, timeout=9)  # site: http
+    return requests.post(f"{host}/v1/embeddings", json=body, timeout=9)  # site: http
 
 
 class Bot:
@@ -62,7 +62,7 @@ class Bot:
 
 
 async def aio(body):
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession() as http:  # noqa: SIM117 - nested on purpose
         async with http.post("https://api.deepseek.com/chat/completions", json=body) as resp:  # site: http
             return await resp.json()
 

@@ -9,7 +9,7 @@ NO_SITES = "no LLM call sites found"
 
 
 def headline(report: AuditReport) -> str:
-    """"Readiness 82/100 (B) over 14 LLM call sites (chat 10, embed 4)", or why there is no grade."""
+    """ "Readiness 82/100 (B) over 14 LLM call sites (chat 10, embed 4)", or why there is no grade."""
     if not report.llm_calls:
         return f"Readiness: {NO_SITES}"
     overall = report.score()

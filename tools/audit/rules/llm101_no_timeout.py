@@ -75,7 +75,9 @@ class NoTimeout(Rule):
                     message = f"{client.library} client created with options from **kwargs: no timeout visible{calls}"
                     pending.append((client, message))
                     continue
-                yield client_hit(client, f"{client.library} client created without a timeout (SDK default: minutes){calls}")
+                yield client_hit(
+                    client, f"{client.library} client created without a timeout (SDK default: minutes){calls}"
+                )
                 continue
             for site in lacking:
                 yield site_hit(site, f"{site.method} sets no timeout and its client ({client.origin}) has none")
@@ -86,7 +88,9 @@ class NoTimeout(Rule):
                 continue  # botocore reads with a 60 s timeout by default
             if site.client_origin:
                 if site.client_origin not in known and not site.client_timeout:
-                    yield site_hit(site, f"{site.method} sets no timeout and its client ({site.client_origin}) has none")
+                    yield site_hit(
+                        site, f"{site.method} sets no timeout and its client ({site.client_origin}) has none"
+                    )
             elif site.kind == "http":
                 if site.library in RAW_HTTP_WITHOUT_DEFAULT:  # httpx defaults to 5 seconds
                     what = f"raw {site.library} call to {site.provider or 'an LLM endpoint'}"
@@ -108,12 +112,18 @@ class NoTimeout(Rule):
             if passed:
                 return
             if passed is False and example is not None:
-                yield site_hit(site, f"{what} without a timeout: {example.path}:{example.line} calls {site.function}() without one")
+                yield site_hit(
+                    site, f"{what} without a timeout: {example.path}:{example.line} calls {site.function}() without one"
+                )
                 return
-            yield site_hit(site, f"{what}: timeout only through **{site.forwarded}, not visible in any caller", unverified=True)
+            yield site_hit(
+                site, f"{what}: timeout only through **{site.forwarded}, not visible in any caller", unverified=True
+            )
             return
         if site.timeout is None:
-            yield site_hit(site, f"{what}: options come from a dict the audit cannot see; no timeout visible", unverified=True)
+            yield site_hit(
+                site, f"{what}: options come from a dict the audit cannot see; no timeout visible", unverified=True
+            )
             return
         yield site_hit(site, f"{what} without a timeout")
 

@@ -126,11 +126,17 @@ def _loop_index(mod: ModuleModel) -> dict[int, tuple[dict[int, list], dict[str, 
         if isinstance(target, ast.Call):
             direct.setdefault(id(target), []).append(node)
             func = target.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr.startswith(("iter", "aiter")):
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.attr.startswith(("iter", "aiter"))
+            ):
                 named.setdefault(func.value.id, []).append(node)
         elif isinstance(target, ast.Name):
             named.setdefault(target.id, []).append(node)
-        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.attr not in NOT_STREAMS:
+        elif (
+            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.attr not in NOT_STREAMS
+        ):
             named.setdefault(target.value.id, []).append(node)
     mod.memo["stream_loops"] = index
     return index
@@ -155,7 +161,11 @@ def _guarded(mod: ModuleModel, loop: ast.AST) -> bool:
             for handler in parent.handlers:
                 names = {"Exception"}
                 if handler.type is not None:
-                    names = {n.attr if isinstance(n, ast.Attribute) else n.id for n in ast.walk(handler.type) if isinstance(n, ast.Attribute | ast.Name)}
+                    names = {
+                        n.attr if isinstance(n, ast.Attribute) else n.id
+                        for n in ast.walk(handler.type)
+                        if isinstance(n, ast.Attribute | ast.Name)
+                    }
                     names -= {dotted(n.value) for n in ast.walk(handler.type) if isinstance(n, ast.Attribute)}
                 if names - NOT_GUARDS:
                     return True

@@ -8,6 +8,7 @@ from ..catalog_lookup import lookup_model
 from ..facts import ProjectFacts
 from ..rule import ProjectHit, Rule
 
+
 class RetiredModel(Rule):
     """## What it does
     Flags model names the catalog marks retired or deprecated (its lifecycle status, on the

@@ -12,6 +12,8 @@ from ..rule import Hit, ProjectHit, Rule
 from ..storage import executed_reads, sink, stored_output
 
 SQL_METHODS = {"execute", "executemany", "executescript", "raw"}
+
+
 def _built_string(expr: ast.AST) -> bool:
     return isinstance(expr, ast.JoinedStr | ast.BinOp) or (
         isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"

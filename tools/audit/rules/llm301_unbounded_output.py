@@ -73,10 +73,15 @@ class UnboundedOutput(Rule):
             if passed:
                 continue
             if passed is False and example is not None:
-                message = f"{site.method} without an output token limit: {example.path}:{example.line} calls {site.function}() without one"
+                message = (
+                    f"{site.method} without an output token limit: "
+                    f"{example.path}:{example.line} calls {site.function}() without one"
+                )
                 yield site_hit(site, message)
             else:
-                yield site_hit(site, f"{site.method}: no output token limit visible (options arrive from elsewhere)", True)
+                yield site_hit(
+                    site, f"{site.method}: no output token limit visible (options arrive from elsewhere)", True
+                )
         pending = []
         for client in facts.clients:
             if client.chat_object and not client.embedding and client.max_tokens is not True:

@@ -72,7 +72,11 @@ class UnboundedHistory(Rule):
             return True
         for scope in mod.scopes.values():
             for _targets, value in scope.assigns:
-                if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice) and dotted(value.value) in names:
+                if (
+                    isinstance(value, ast.Subscript)
+                    and isinstance(value.slice, ast.Slice)
+                    and dotted(value.value) in names
+                ):
                     return True
         return False
 

@@ -11,7 +11,6 @@ from ..rule import Hit, Rule
 
 PARSERS = {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads"}
 STRUCTURED = ("response_format", "text_format", "output_format", "tools", "tool_choice", "format", "response_schema")
-SSE_PREFIXES = ("data:", "data: ")
 
 
 def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
@@ -25,7 +24,14 @@ def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
     for parent in mod.ancestors(node):
         if isinstance(parent, ast.For | ast.AsyncFor):
             source = dotted(parent.iter.func) if isinstance(parent.iter, ast.Call) else dotted(parent.iter)
-            if source and source.rpartition(".")[2] in ("iter_lines", "aiter_lines", "iter_text", "aiter_text", "content", "iter_any"):
+            if source and source.rpartition(".")[2] in (
+                "iter_lines",
+                "aiter_lines",
+                "iter_text",
+                "aiter_text",
+                "content",
+                "iter_any",
+            ):
                 return True
             if isinstance(parent.iter, ast.Name | ast.Attribute):
                 iterated = dotted(parent.iter) or ""
@@ -42,11 +48,15 @@ def _envelope(mod: ModuleModel, scope: Scope, arg: ast.expr, http: set[ast.AST])
     while True:
         if isinstance(arg, ast.Attribute) and arg.attr in ("text", "content", "body"):
             arg = arg.value
-        elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("read", "decode", "get"):
+        elif (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Attribute)
+            and arg.func.attr in ("read", "decode", "get")
+        ):
             arg = arg.func.value
-        elif isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant) and arg.slice.value == "body":
-            arg = arg.value
-        elif isinstance(arg, ast.Await):
+        elif (
+            isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant) and arg.slice.value == "body"
+        ) or isinstance(arg, ast.Await):
             arg = arg.value
         else:
             break

@@ -6,8 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from ..module import LLMCall, ModuleModel, last_name
-from ..sites import is_awaited
 from ..rule import Hit, Rule
+from ..sites import is_awaited
 
 
 class BlockingInAsync(Rule):
@@ -53,7 +53,9 @@ class BlockingInAsync(Rule):
             scope = mod.scope(call.node)
             what = "HTTP call" if call.kind == "http" else "call"
             if isinstance(scope.node, ast.AsyncFunctionDef):
-                message = f"synchronous {call.library} {what} {call.method} blocks the event loop in async {scope.name}()"
+                message = (
+                    f"synchronous {call.library} {what} {call.method} blocks the event loop in async {scope.name}()"
+                )
                 yield Hit(call.node, message)
             elif isinstance(scope.node, ast.FunctionDef):
                 helpers.setdefault(scope.node, call)
@@ -65,15 +67,22 @@ class BlockingInAsync(Rule):
                 if any(isinstance(a, ast.Lambda) for a in mod.ancestors(caller)) or _threaded(mod, caller):
                     continue
                 name = helper.name  # type: ignore[attr-defined]
-                message = f"{name}() makes a synchronous {call.library} call ({call.method}) and blocks the event loop in async {outer.name}()"
+                message = (
+                    f"{name}() makes a synchronous {call.library} call ({call.method}) "
+                    f"and blocks the event loop in async {outer.name}()"
+                )
                 yield Hit(caller, message)
-
 
 
 def _threaded(mod: ModuleModel, call: ast.Call) -> bool:
     """Handed to a thread: `await asyncio.to_thread(helper, ...)`, `run_in_executor(None, helper)`."""
     parent = mod.parents.get(call)
-    return isinstance(parent, ast.Call) and last_name(parent.func) in ("to_thread", "run_in_executor", "run_sync", "sync_to_async")
+    return isinstance(parent, ast.Call) and last_name(parent.func) in (
+        "to_thread",
+        "run_in_executor",
+        "run_sync",
+        "sync_to_async",
+    )
 
 
 RULE = BlockingInAsync
