@@ -30,9 +30,13 @@ from harness import drive  # noqa: E402
 
 from llmwright.config import Config  # noqa: E402
 from llmwright.gateway import Gateway  # noqa: E402
-from llmwright.prompts import load_library, render, run_prompt  # noqa: E402
-from llmwright.prompts.output import check_output  # noqa: E402
-from llmwright.prompts.run import build_request  # noqa: E402
+from llmwright.prompts import (  # noqa: E402
+    build_request,
+    check_output,
+    load_library,
+    render,
+    run_prompt,
+)
 from tests.prompts.support import valid_summary  # noqa: E402
 from tests.support.fake_provider import FakeProvider  # noqa: E402
 

@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from llmwright.catalog import get_catalog  # noqa: E402
 from llmwright.estimate import EstimateRequest, estimate  # noqa: E402
-from llmwright.tokens.count import count_text  # noqa: E402
-from llmwright.tokens.encodings import get_encoding  # noqa: E402
+from llmwright.tokens import count_text, get_encoding  # noqa: E402
 
 
 def corpus(megabytes: float) -> str:

@@ -10,6 +10,7 @@ from mcp.server.mcpserver import MCPServer
 from llmwright import __version__
 
 from .mcp_tools import register_all
+from .state import ServerState, lifespan_of
 
 INSTRUCTIONS = (
     "llmwright grounds LLM engineering decisions in data. Catalog and estimates (offline): list_models for "
@@ -23,18 +24,20 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(allowed_roots: list[str] | None = None) -> MCPServer:
-    """`allowed_roots`: directories `audit_repo` may read besides the client's roots (--allow-root)."""
+def build_server(allowed_roots: list[str] | None = None, state: ServerState | None = None) -> MCPServer:
+    """`allowed_roots`: directories `audit_repo` may read besides the client's roots (--allow-root).
+
+    `state` is the server's long-lived state (a fresh one by default); the lifespan closes it.
+    """
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    state = state or ServerState.create(allowed_roots)
     server = MCPServer(
         "llmwright",
         title="llmwright",
         version=__version__,
         instructions=INSTRUCTIONS,
         log_level="WARNING",
+        lifespan=lifespan_of(state),
     )
-    register_all(server)
-    from .mcp_tools.audit import allow_roots
-
-    allow_roots(allowed_roots or [])
+    register_all(server, state)
     return server

@@ -7,7 +7,10 @@ never shadow llmwright, and nothing llmwright installs may collide with the `too
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -84,8 +87,10 @@ def test_the_wheel_holds_one_top_level_package_with_its_data(wheel):
         "llmwright/tokens/encodings/o200k_base.tiktoken",
         "llmwright/tokens/encodings/cl100k_base.tiktoken",
         "llmwright/catalog/data/curated.toml",
-        "llmwright/catalog/data/providers.toml",
-        "llmwright/select/data/quality.toml",
+        "llmwright/providers.toml",
+        "llmwright/catalog/data/quality.toml",
+        "llmwright/catalog/data/benchmarks.toml",
+        "llmwright/catalog/data/latency.toml",
         "llmwright/prompts/bundled/executive-summary.md",
         "llmwright/prompts/bundled/pipelines/metrics-to-briefing.yaml",
         "llmwright/server/cli/__init__.py",
@@ -149,3 +154,26 @@ def test_tools_and_mcp_server_are_not_importable_from_the_installed_environment(
             [sys.executable, "-P", "-c", f"import {name}"], cwd=tmp_path, capture_output=True, text=True, timeout=60
         )
         assert result.returncode != 0 and f"No module named '{name}'" in result.stderr
+
+
+def test_every_imported_distribution_is_declared():
+    """What tools/ and mcp_server/ import is in pyproject's dependencies (or an extra, for optional parts)."""
+    imported = set()
+    for path in [*(ROOT / "tools").rglob("*.py"), *(ROOT / "mcp_server").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    imported -= set(sys.stdlib_module_names) | {"llmwright"}
+    project = PYPROJECT["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["redis"]]
+    requirements += project["optional-dependencies"]["otel"]
+    declared = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+    owners = importlib.metadata.packages_distributions()
+    undeclared = {
+        module: owners.get(module)
+        for module in imported
+        if not {name.lower() for name in owners.get(module, [module])} & declared
+    }
+    assert undeclared == {}

@@ -1,4 +1,10 @@
-"""llmwright configuration: `llmwright.toml`, `[tool.llmwright]` in pyproject.toml, or `--config FILE`.
+"""llmwright configuration: the only reader of `llmwright.toml` and `[tool.llmwright]`.
+
+One search rule for every capability and door: `--config FILE`, else `LLMWRIGHT_CONFIG`, else
+`llmwright.toml` in the working directory (the audited root, for the audit), else
+`[tool.llmwright]` in its `pyproject.toml`, else defaults. Every table and key is declared
+here; a misspelled one is an error naming it and the closest valid name, because a typo that
+silently keeps a default (`[gatway] deadline_s = 5`) is worse than no setting at all.
 
 Keys never live here: a provider table names the environment variable that holds its key
 (`api_key_env`), so a config file can be committed and shared safely.
@@ -6,16 +12,21 @@ Keys never live here: a provider table names the environment variable that holds
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+import types
+import typing
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import ConfigError
+from .paths import ledger_path
 
 CONFIG_FILE = "llmwright.toml"
+Severity = Literal["critical", "high", "medium", "low", "info"]
 
 
 class _Strict(BaseModel):
@@ -68,56 +79,133 @@ class GatewayConfig(_Strict):
     backoff_max_s: float = Field(20.0, ge=0)
     retry_after_max_s: float = Field(30.0, ge=0, description="cap on a provider's Retry-After")
 
+    def ledger_file(self) -> Path | None:
+        """The usage ledger the gateway writes under this configuration; None when the ledger is off."""
+        if not self.ledger:
+            return None
+        return Path(self.ledger_path) if self.ledger_path else ledger_path()
 
-class Config(BaseModel):
-    """The whole file: other capabilities' tables (e.g. `[audit]`) are theirs to validate."""
 
-    model_config = ConfigDict(extra="ignore")
+class AuditConfig(_Strict):
+    """`[audit]`: which rules run where. Command-line options add to these."""
+
+    select: list[str] = Field(default_factory=list, description="rule ids or prefixes such as LLM1")
+    ignore: list[str] = Field(default_factory=list, description="rule ids or prefixes to skip")
+    exclude: list[str] = Field(default_factory=list, description="gitignore-style paths not audited")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="rule id -> severity")
+
+
+class PromptsConfig(_Strict):
+    """`[prompts]`: the default model for prompt runs and where team templates live."""
+
+    model: str | None = Field(None, description="default provider:model for runs that name none")
+    fallback: list[str] = Field(default_factory=list)
+    route: str | None = None
+    dirs: list[Path] = Field(default_factory=list, description="template directories (relative to the file)")
+
+
+class Config(_Strict):
+    """The whole file. `file` is where it was read from (None for defaults)."""
 
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
     routes: dict[str, RouteConfig] = Field(default_factory=dict)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    prompts: PromptsConfig = Field(default_factory=PromptsConfig)
+    _file: Path | None = PrivateAttr(None)
+
+    @property
+    def file(self) -> Path | None:
+        return self._file
+
+
+def find_config_file(path: str | Path | None = None, cwd: str | Path | None = None) -> tuple[Path | None, bool]:
+    """The file the search rule picks, and whether it is a pyproject.toml (read `[tool.llmwright]`)."""
+    chosen = path or os.environ.get("LLMWRIGHT_CONFIG") or None
+    if chosen is not None:
+        return Path(chosen), Path(chosen).name == "pyproject.toml"
+    base = Path(cwd or Path.cwd())
+    if (base / CONFIG_FILE).is_file():
+        return base / CONFIG_FILE, False
+    if (base / "pyproject.toml").is_file():
+        return base / "pyproject.toml", True
+    return None, False
 
 
 def load_config(path: str | Path | None = None, cwd: str | Path | None = None) -> Config:
-    """The given file (or `LLMWRIGHT_CONFIG`), else `llmwright.toml`, else `[tool.llmwright]`, else defaults.
+    """The configuration by the search rule (see the module docstring); defaults when there is no file.
 
     `LLMWRIGHT_ENABLED=0` then switches the gateway off whatever the file says.
     """
-    data: dict = {}
+    file, is_pyproject = find_config_file(path, cwd)
+    data: dict[str, Any] = {}
     source = "defaults"
-    path = path or os.environ.get("LLMWRIGHT_CONFIG") or None
-    if path is not None:
-        source = str(path)
-        data = _read(Path(path), source)
-    else:
-        base = Path(cwd or Path.cwd())
-        if (base / CONFIG_FILE).is_file():
-            source = str(base / CONFIG_FILE)
-            data = _read(base / CONFIG_FILE, source)
-        elif (base / "pyproject.toml").is_file():
-            data = _read(base / "pyproject.toml", "pyproject.toml").get("tool", {}).get("llmwright", {})
-            source = "[tool.llmwright] in pyproject.toml"
+    if file is not None:
+        data = _read(file)
+        source = str(file)
+        if is_pyproject:
+            data = data.get("tool", {}).get("llmwright", {})
+            source = f"[tool.llmwright] in {file}"
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid configuration in {source}: {problems}") from None
+        problems = "; ".join(_problem(error, is_pyproject) for error in exc.errors())
+        raise ConfigError(f"invalid configuration in {source}: {problems}") from exc
+    if file is not None:
+        config._file = file
+        config.prompts.dirs = [d if d.is_absolute() else file.parent / d for d in config.prompts.dirs]
     flag = os.environ.get("LLMWRIGHT_ENABLED")
     if flag is not None and flag.strip().lower() in ("0", "false", "no", "off"):
         config.gateway.enabled = False
     return config
 
 
-def _read(path: Path, source: str) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {source} does not exist") from None
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file {path} does not exist; check the path given to --config") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"configuration file {path} is a directory; name a TOML file") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {path}: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
 
 
-def _loc(loc: tuple) -> str:
+def _problem(error: Any, is_pyproject: bool) -> str:
+    """One pydantic error as a reader of the file would say it, with the closest valid name for a typo."""
+    loc = tuple(error["loc"])
+    prefix = "tool.llmwright." if is_pyproject else ""
+    if error["type"] == "extra_forbidden":
+        valid = _valid_names(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
+        if len(loc) == 1:
+            hint = f"did you mean [{prefix}{close[0]}]?" if close else f"valid tables: {', '.join(valid)}"
+            return f"unknown table [{prefix}{loc[0]}]; {hint}"
+        hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(valid)}"
+        if loc[-1] == "api_key":
+            hint += " Keys come only from the environment: api_key_env names the variable that holds it"
+        return f"unknown key {loc[-1]!r} in [{prefix}{_dotted(loc[:-1])}]; {hint}"
+    return f"{prefix}{_dotted(loc)}: {error['msg']}"
+
+
+def _dotted(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
+
+
+def _valid_names(loc: tuple) -> list[str]:
+    """The field names of the model at `loc` (a table path; keys of `dict[str, Model]` tables skipped)."""
+    model: Any = Config
+    parts = list(loc)
+    while parts:
+        annotation = model.model_fields[str(parts.pop(0))].annotation
+        if typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+            if parts:
+                parts.pop(0)  # the NAME of [providers.NAME]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if isinstance(a, type))
+        model = annotation
+    return list(model.model_fields)

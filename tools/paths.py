@@ -22,3 +22,8 @@ def cache_dir() -> Path:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME")
     return (Path(base) if base else Path.home() / ".cache") / "llmwright"
+
+
+def ledger_path() -> Path:
+    """The gateway's usage ledger (JSON lines), unless `[gateway] ledger_path` names another."""
+    return data_dir() / "usage.jsonl"

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import click
 
-from llmwright.audit import AuditRequest, audit, fails, rules_by_id
-from llmwright.audit.formats import FORMATS, render
-from llmwright.audit.model import SEVERITIES
+from llmwright.audit import FORMATS, SEVERITIES, AuditRequest, audit, fails, render, rules_by_id
 from llmwright.errors import InvalidInput
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

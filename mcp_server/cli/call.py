@@ -57,7 +57,7 @@ def call_command(
         try:
             schema = json.loads(Path(json_schema).read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"--json-schema {json_schema} is not valid JSON: {exc}") from None
+            raise InvalidInput(f"--json-schema {json_schema} is not valid JSON: {exc}") from exc
         response_format = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
     request = CallRequest.from_prompt(
         prompt,
@@ -73,7 +73,7 @@ def call_command(
         result = asyncio.run(_run(config, request, model, list(fallback), route, stream, output_format == "text"))
     except LLMError as exc:
         if output_format == "json":
-            attempts = [a.model_dump() for a in getattr(exc, "attempts", [])]
+            attempts = [a.model_dump() for a in exc.attempts]
             partial = getattr(exc, "partial_text", None)
             print(
                 json.dumps(

@@ -8,7 +8,7 @@ import click
 
 from llmwright.errors import InvalidInput
 from llmwright.estimate import EstimateRequest, estimate
-from llmwright.tokens.files import read_json_file, read_text_file
+from llmwright.tokens import read_json_file, read_text_file
 
 from .options import format_option
 from .render import console, estimate_tables, print_json

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from llmwright.catalog import get_catalog, parse_capability
-from llmwright.catalog.listing import ModelList, list_models
-from llmwright.catalog.refresh import refresh_litellm
+from llmwright.catalog import ModelList, get_catalog, list_models, parse_capability, refresh_litellm
 
 from .options import format_option
 from .render import console, models_table, print_json

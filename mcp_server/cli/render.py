@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from llmwright.catalog import ModelInfo
+from llmwright.cost import format_usd as usd
 from llmwright.estimate import EstimateReport
 
 
@@ -22,16 +23,6 @@ def console() -> Console:
 
 def print_json(model: BaseModel) -> None:
     print(model.model_dump_json(indent=2))
-
-
-def usd(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value == 0:
-        return "$0"
-    if value < 0.01:
-        return f"${value:.6f}"
-    return f"${value:,.2f}" if value >= 100 else f"${value:,.4f}"
 
 
 def _per_million(value: float | None) -> str:
@@ -96,8 +87,14 @@ def estimate_tables(report: EstimateReport) -> list[Table | str]:
     for r in report.results:
         lines = [*r.warnings, *r.cost.notes, *r.fit.advice]
         if r.alternatives:
-            cheaper = ", ".join(f"{a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%)" for a in r.alternatives)
-            lines.append(f"cheaper with the same capabilities: {cheaper}")
+            cheaper = ", ".join(
+                f"{a.model} ({a.tier}) {usd(a.per_call_usd)} (-{a.saving_pct:g}%)" for a in r.alternatives
+            )
+            lines.append(f"cheaper, same tier or better, same capabilities: {cheaper}")
+        elif r.alternatives_note:
+            lines.append(f"cheaper alternatives: {r.alternatives_note}")
+        for a in r.step_down:
+            lines.append(f"step down: {a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%): {a.gives_up}")
         if r.tokens.method == "estimate":
             lines.append(f"tokens: {r.tokens.note}")
         if lines:

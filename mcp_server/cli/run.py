@@ -73,12 +73,12 @@ def _read(path: str) -> str:
         return sys.stdin.read()
     try:
         return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"--var-file: {path} does not exist") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"--var-file: {path} is not UTF-8 text") from None
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"--var-file: {path} does not exist") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"--var-file: {path} is not UTF-8 text") from exc
     except OSError as exc:
-        raise InvalidInput(f"--var-file: cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput(f"--var-file: cannot read {path}: {exc.strerror}") from exc
 
 
 @click.command("run")

@@ -19,11 +19,12 @@ from llmwright.sessions import (
     close_session,
     handle_subagent_stop,
     list_sessions,
+    parse_iso,
     project_dir,
+    readable,
     show_session,
     start_session,
 )
-from llmwright.sessions.fileformat import parse_iso, readable
 
 from .render import print_json
 
@@ -46,7 +47,7 @@ format_option = click.option(
 
 @click.group("session")
 def session_command() -> None:
-    """Session files: the reports llmwright's subagents leave in .claude/sessions/.
+    """Start, append to, show, close and list session files: the reports subagents leave in .claude/sessions/.
 
     \b
     llmwright session start "support bot model choice"
@@ -183,7 +184,7 @@ def _read_report(report_file: str | None, source: str | None) -> str:
     try:
         return Path(report_file).read_text(encoding="utf-8", errors="replace")  # type: ignore[arg-type]
     except OSError as exc:
-        raise InvalidInput(f"cannot read the report {report_file!r}: {exc.strerror}; check the path") from None
+        raise InvalidInput(f"cannot read the report {report_file!r}: {exc.strerror}; check the path") from exc
 
 
 def _line(item: SessionFile) -> str:

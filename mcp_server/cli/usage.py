@@ -5,21 +5,26 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from llmwright.gateway.usage import summarise
+from llmwright.config import load_config
+from llmwright.usage import summarise
 
-from .options import format_option
+from .options import config_option, format_option
 from .render import console, print_json, usd
 
 
 @click.command("usage")
 @click.option(
-    "--ledger", type=click.Path(dir_okay=False), default=None, help="ledger file (default: the user data dir)"
+    "--ledger",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="ledger file (default: the configured [gateway] ledger_path, else the user data dir)",
 )
 @click.option("--since", default=None, help="only calls from this ISO date on, e.g. 2026-11-01")
+@config_option
 @format_option
-def usage_command(ledger: str | None, since: str | None, output_format: str) -> None:
+def usage_command(ledger: str | None, since: str | None, config_path: str | None, output_format: str) -> None:
     """Calls, error rate, latency percentiles, cost per model and per day, cache hit rate."""
-    summary = summarise(ledger, since)
+    summary = summarise(ledger or load_config(config_path).gateway.ledger_file(), since)
     if output_format == "json":
         print_json(summary)
         return

@@ -1,4 +1,4 @@
-"""MCP tools, registered in one place: each module's `register(server)` adds its tools."""
+"""MCP tools, registered in one place: each module's `register(server, state)` adds its tools."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ from collections.abc import Callable
 
 from mcp.server.mcpserver import MCPServer
 
+from ..state import ServerState
 from . import audit, catalog, estimate, gateway, prompts, select, session
 
-REGISTRARS: list[Callable[[MCPServer], None]] = [catalog.register, estimate.register, select.register, audit.register]
-REGISTRARS += [gateway.register]
-REGISTRARS += [session.register]
-REGISTRARS += [prompts.register]
+REGISTRARS: list[Callable[[MCPServer, ServerState], None]] = [
+    catalog.register,
+    estimate.register,
+    select.register,
+    audit.register,
+    gateway.register,
+    session.register,
+    prompts.register,
+]
 
 
-def register_all(server: MCPServer) -> None:
+def register_all(server: MCPServer, state: ServerState) -> None:
     for register in REGISTRARS:
-        register(server)
+        register(server, state)

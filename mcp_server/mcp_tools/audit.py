@@ -18,20 +18,15 @@ from pydantic import Field
 from llmwright.audit import AuditReport, AuditRequest, audit, rule_catalog
 from llmwright.errors import InvalidInput
 
-from .guard import READ_ONLY, async_tool_errors
+from ..state import ServerState, server_state
+from .guard import READ_ONLY, tool_errors
 from .roots import ask_roots, root_paths
 
-ALLOWED_ROOTS: list[Path] = []
 
-
-def allow_roots(roots: list[str]) -> None:
-    """Directories `--allow-root` grants, in addition to the client's roots."""
-    ALLOWED_ROOTS[:] = [Path(r).expanduser().resolve() for r in roots]
-
-
-def _permitted(path: str, client_roots: list[Path]) -> Path:
+def _permitted(path: str, client_roots: list[Path], allowed_roots: list[Path]) -> Path:
+    """The path to audit, when it lies inside the client's roots or a `--allow-root` directory."""
     target = Path(path).expanduser()
-    roots = [*ALLOWED_ROOTS, *client_roots]
+    roots = [*allowed_roots, *client_roots]
     if not roots:
         raise InvalidInput(
             "no roots to audit in: the client shared no roots and the server was started without --allow-root"
@@ -45,7 +40,7 @@ def _permitted(path: str, client_roots: list[Path]) -> Path:
     return target
 
 
-@async_tool_errors
+@tool_errors
 async def audit_repo_tool(
     ctx: Context,
     client_roots: Annotated[ListRootsResult, Resolve(ask_roots)],
@@ -63,7 +58,7 @@ async def audit_repo_tool(
     ] = "info",
 ) -> AuditReport:
     """Audit Python code that calls LLMs for production readiness: findings with rule, location and fix; scores."""
-    target = _permitted(path, root_paths(client_roots))
+    target = _permitted(path, root_paths(client_roots), server_state(ctx).allowed_roots)
     request = AuditRequest(path=str(target), select=select, ignore=ignore, min_severity=min_severity)  # type: ignore[arg-type]
     done = anyio.Event()
     progress: list[tuple[int, int]] = []
@@ -99,7 +94,7 @@ async def audit_repo_tool(
     return outcome[0]
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(audit_repo_tool, name="audit_repo", title="Audit LLM production readiness", annotations=READ_ONLY)
 
     @server.resource(
@@ -114,4 +109,4 @@ def register(server: MCPServer) -> None:
         return json.dumps([r.model_dump() for r in rule_catalog()], indent=2)
 
 
-__all__ = ["allow_roots", "register"]
+__all__ = ["register"]

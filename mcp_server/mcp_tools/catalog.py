@@ -8,10 +8,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import Field
 
-from llmwright.catalog import get_catalog, parse_capability
-from llmwright.catalog.listing import ModelList, list_models
+from llmwright.catalog import ModelList, get_catalog, list_models, parse_capability
 from llmwright.errors import InvalidInput
 
+from ..state import ServerState
 from .guard import READ_ONLY, tool_errors
 
 
@@ -38,7 +38,7 @@ def list_models_tool(
     )
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(list_models_tool, name="list_models", title="List models", annotations=READ_ONLY)
 
     @server.resource(
@@ -63,4 +63,4 @@ def register(server: MCPServer) -> None:
         try:
             return list_models(provider=provider, include_retired=True).model_dump_json()
         except InvalidInput as exc:
-            raise ResourceNotFoundError(str(exc)) from None
+            raise ResourceNotFoundError(str(exc)) from exc

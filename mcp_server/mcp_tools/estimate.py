@@ -8,8 +8,9 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 
 from llmwright.estimate import MAX_MODELS, EstimateReport, EstimateRequest, estimate
-from llmwright.tokens.count import TokenCount
+from llmwright.tokens import TokenCount
 
+from ..state import ServerState
 from .guard import READ_ONLY, tool_errors
 
 Models = Annotated[
@@ -72,6 +73,6 @@ def estimate_cost_tool(
     return estimate(request)
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(estimate_tokens_tool, name="estimate_tokens", title="Estimate tokens", annotations=READ_ONLY)
     server.add_tool(estimate_cost_tool, name="estimate_cost", title="Estimate cost and fit", annotations=READ_ONLY)

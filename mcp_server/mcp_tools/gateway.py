@@ -1,7 +1,7 @@
 """`call_llm`, `provider_status` and `usage_report`: the gateway over MCP.
 
-One `Gateway` per server process, so breakers, limiters and recent latencies persist
-across tool calls (configured from LLMWRIGHT_CONFIG, ./llmwright.toml or pyproject).
+One `Gateway` per server process (in the server's state), so breakers, limiters and recent
+latencies persist across tool calls (configured from LLMWRIGHT_CONFIG, ./llmwright.toml or pyproject).
 """
 
 from __future__ import annotations
@@ -13,28 +13,20 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from llmwright.errors import InvalidInput
-from llmwright.gateway import CallRequest, CallResult, Gateway
-from llmwright.gateway.status import ProviderStatus
-from llmwright.gateway.usage import UsageSummary, summarise
+from llmwright.gateway import CallRequest, CallResult, ProviderStatus
+from llmwright.usage import UsageSummary, summarise
 
-from .guard import READ_ONLY, async_tool_errors, tool_errors
+from ..state import ServerState, server_state
+from .guard import READ_ONLY, tool_errors
 
 CALL = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
-_gateway: Gateway | None = None
-
-
-def gateway() -> Gateway:
-    global _gateway
-    if _gateway is None:
-        _gateway = Gateway()
-    return _gateway
 
 
 class ProviderStatusReport(BaseModel):
     providers: list[ProviderStatus]
 
 
-@async_tool_errors
+@tool_errors
 async def call_llm_tool(
     ctx: Context,
     model: Annotated[str | None, Field(description="provider:model, e.g. anthropic:claude-sonnet-4-5")] = None,
@@ -62,7 +54,7 @@ async def call_llm_tool(
         else None,
     )
     received = 0
-    async for item in gateway().stream(request, model, fallback=fallback, route=route):
+    async for item in server_state(ctx).gateway().stream(request, model, fallback=fallback, route=route):
         if isinstance(item, CallResult):
             return item
         received += len(item)
@@ -71,20 +63,22 @@ async def call_llm_tool(
 
 
 @tool_errors
-def provider_status_tool() -> ProviderStatusReport:
+def provider_status_tool(ctx: Context) -> ProviderStatusReport:
     """Breaker state, rate-limit headroom, recent latency and error rate per provider. No secrets."""
-    return ProviderStatusReport(providers=gateway().status())
+    return ProviderStatusReport(providers=server_state(ctx).gateway().status())
 
 
 @tool_errors
 def usage_report_tool(
+    ctx: Context,
     since: Annotated[str | None, Field(description="ISO date, e.g. 2026-11-01")] = None,
 ) -> UsageSummary:
     """Calls, error rate, p50/p95/p99 latency, cost per model and per day, cache hit rate."""
-    return summarise(gateway().ledger.path if gateway().ledger else None, since)
+    ledger = server_state(ctx).gateway().ledger
+    return summarise(ledger.path if ledger else None, since)
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(call_llm_tool, name="call_llm", title="Call an LLM with fallback", annotations=CALL)
     server.add_tool(provider_status_tool, name="provider_status", title="Provider status", annotations=READ_ONLY)
     server.add_tool(usage_report_tool, name="usage_report", title="Usage report", annotations=READ_ONLY)

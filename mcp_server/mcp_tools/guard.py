@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
@@ -29,28 +30,25 @@ def _as_tool_error() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        raise ToolError(describe_validation(exc)) from None
+        raise ToolError(describe_validation(exc)) from exc
     except LLMWrightError as exc:
-        raise ToolError(str(exc)) from None
+        raise ToolError(str(exc)) from exc
 
 
 def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Engine and validation errors of a sync tool become tool errors with a one-line message."""
+    """Engine and validation errors of a tool, sync or async, become tool errors with a one-line message."""
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: P.args, **kwargs: P.kwargs) -> Any:
+            with _as_tool_error():
+                return await fn(*args, **kwargs)
+
+        return cast(Callable[P, R], run_async)
 
     @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         with _as_tool_error():
             return fn(*args, **kwargs)
 
-    return wrapper
-
-
-def async_tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """`tool_errors` for coroutine tools (those that report progress or ask the client)."""
-
-    @functools.wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _as_tool_error():
-            return await fn(*args, **kwargs)
-
-    return wrapper
+    return run

@@ -19,47 +19,29 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, PromptArgument, UserMessage
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ToolAnnotations
 from pydantic import Field
 
-from llmwright.errors import InvalidInput, LLMWrightError
+from llmwright.errors import InvalidInput
 from llmwright.prompts import (
-    PromptLibrary,
     PromptRunResult,
     PromptTemplate,
     TemplateList,
     describe,
-    load_library,
     load_prompt_settings,
     render,
     run_prompt,
 )
 
-from .gateway import gateway
-from .guard import READ_ONLY, async_tool_errors, tool_errors
+from ..state import ServerState, server_state
+from .guard import READ_ONLY, tool_errors
 
 logger = logging.getLogger("llmwright.mcp")
 RUN = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
-_library: PromptLibrary | None = None
-
-
-def library() -> PromptLibrary:
-    """The library this server serves, read once: prompts/list must not change under a client."""
-    global _library
-    if _library is None:
-        try:
-            settings = load_prompt_settings()
-            _library = load_library(configured=settings.dirs)
-        except LLMWrightError as exc:
-            logger.error("prompt settings or directories unusable (%s); serving the built-in templates only", exc)
-            _library = load_library()
-        for name, problem in _library.problems.items():
-            logger.warning("prompt template %s not served: %s", name, problem)
-    return _library
 
 
 class TemplatePrompt(Prompt):
@@ -74,7 +56,7 @@ class TemplatePrompt(Prompt):
         try:
             rendered = render(self.template, arguments or {})
         except InvalidInput as exc:
-            raise MCPError(INVALID_PARAMS, str(exc)) from None
+            raise MCPError(INVALID_PARAMS, str(exc)) from exc
         if rendered.system is None:
             return [UserMessage(rendered.user)]
         return [UserMessage(rendered.system), UserMessage(rendered.user)]
@@ -93,8 +75,9 @@ def as_mcp_prompt(template: PromptTemplate) -> Prompt:
     )
 
 
-@async_tool_errors
+@tool_errors
 async def run_prompt_tool(
+    ctx: Context,
     template: Annotated[str, Field(description="template name, e.g. executive-summary (see list_prompt_templates)")],
     variables: Annotated[
         dict[str, Any], Field(description="the template's arguments by name; strings, or JSON values")
@@ -109,9 +92,10 @@ async def run_prompt_tool(
     status is ok, invalid_output (failed the schema twice; both answers in calls), disabled
     (LLMWRIGHT_ENABLED=0) or unavailable (no provider answered; attempts says why).
     """
+    state = server_state(ctx)
     return await run_prompt(
-        gateway(),
-        library().get(template),
+        state.gateway(),
+        state.library().get(template),
         variables,
         model=model,
         fallback=fallback,
@@ -122,13 +106,13 @@ async def run_prompt_tool(
 
 
 @tool_errors
-def list_prompt_templates_tool() -> TemplateList:
+def list_prompt_templates_tool(ctx: Context) -> TemplateList:
     """Every prompt template: name, description, arguments (required or not), output JSON schema, cache TTL."""
-    return describe(library())
+    return describe(server_state(ctx).library())
 
 
-def register(server: MCPServer) -> None:
-    for template in library().all():
+def register(server: MCPServer, state: ServerState) -> None:
+    for template in state.library().all():
         server.add_prompt(as_mcp_prompt(template))
     server.add_tool(run_prompt_tool, name="run_prompt", title="Run a prompt template", annotations=RUN)
     server.add_tool(
@@ -143,7 +127,7 @@ def register(server: MCPServer) -> None:
     )
     def template_resource(name: str) -> str:
         try:
-            path = library().get(name).path
+            path = state.library().get(name).path
             return Path(path or "").read_text(encoding="utf-8")
         except (InvalidInput, OSError) as exc:
-            raise ResourceNotFoundError(str(exc)) from None
+            raise ResourceNotFoundError(str(exc)) from exc

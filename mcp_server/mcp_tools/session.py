@@ -12,31 +12,31 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio
-from mcp.server.mcpserver import MCPServer, Resolve
+from mcp.server.mcpserver import Context, MCPServer, Resolve
 from mcp_types import ListRootsResult, ToolAnnotations
 from pydantic import Field
 
 from llmwright.sessions import AppendResult, SessionError, append_report, project_dir, show_session
 
-from .guard import async_tool_errors
+from ..state import ServerState, server_state
+from .guard import tool_errors
 from .roots import ask_roots, root_paths
 
 APPEND = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 ACTIVE_SESSION_URI = "llmwright://session/active"
 
-# The project the client's roots named last: the resource has no request of its own to ask with.
-_last_project: list[Path] = []
 
-
-def _project(client_roots: ListRootsResult) -> Path:
+def _project(client_roots: ListRootsResult, state: ServerState) -> Path:
+    """The project of the client's first root; remembered for the resource, which has no request to ask with."""
     roots = root_paths(client_roots)
     project = project_dir(roots[0]) if roots else project_dir()
-    _last_project[:] = [project]
+    state.last_project = project
     return project
 
 
-@async_tool_errors
+@tool_errors
 async def append_session_report_tool(
+    ctx: Context,
     client_roots: Annotated[ListRootsResult, Resolve(ask_roots)],
     agent: Annotated[str, Field(description="who wrote the report, e.g. llm-ml-engineer", min_length=1)],
     report: Annotated[str, Field(description="the report in markdown; secrets are redacted before it is written")],
@@ -47,21 +47,21 @@ async def append_session_report_tool(
     ] = None,
 ) -> AppendResult:
     """Append a report to the project's active session file (or, with none active, write a standalone report)."""
-    project = _project(client_roots)
+    project = _project(client_roots, server_state(ctx))
     append = functools.partial(append_report, project, agent, report, title=title, session=session)
     return await anyio.to_thread.run_sync(append)  # the file lock may wait: not on the event loop
 
 
-def active_session_markdown() -> str:
+def active_session_markdown(state: ServerState) -> str:
     """The active session file, or one line saying there is none and how to start one."""
-    project = _last_project[0] if _last_project else project_dir()
+    project = state.last_project or project_dir()
     try:
         return show_session(project).content
     except SessionError as exc:
         return f"{exc} (project: {project})\n"
 
 
-def register(server: MCPServer) -> None:
+def register(server: MCPServer, state: ServerState) -> None:
     server.add_tool(
         append_session_report_tool, name="append_session_report", title="Append a session report", annotations=APPEND
     )
@@ -70,7 +70,7 @@ def register(server: MCPServer) -> None:
         name="active-session",
         description="The project's active session file (.claude/sessions/active/*.md) with every report so far",
         mime_type="text/markdown",
-    )(active_session_markdown)
+    )(functools.partial(active_session_markdown, state))
 
 
 __all__ = ["ACTIVE_SESSION_URI", "register"]

@@ -47,7 +47,7 @@ def test_pyproject_settings_and_inline_suppression(tmp_path: Path) -> None:
     assert report.suppressed_inline == 1 and "LLM401" not in report.rules_run
     (tmp_path / "pyproject.toml").write_text('[tool.llmwright.audit]\nseverity = { LLM201 = "urgent" }\n')
     bad = _run("audit", str(tmp_path))
-    assert bad.exit_code == 2 and "invalid audit setting" in bad.output
+    assert bad.exit_code == 2 and "tool.llmwright.audit.severity.LLM201" in bad.output
 
 
 def test_list_rules_and_explain() -> None:

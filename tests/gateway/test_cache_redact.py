@@ -12,7 +12,7 @@ import pytest
 from llmwright.gateway import CallRequest, Gateway
 from llmwright.gateway.cache import MemoryCache, SqliteCache
 from llmwright.gateway.redact import Redactor
-from llmwright.gateway.usage import summarise
+from llmwright.usage import summarise
 
 from .conftest import config_for
 

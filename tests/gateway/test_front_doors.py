@@ -10,7 +10,6 @@ from mcp import Client
 
 from llmwright.config import load_config
 from llmwright.gateway import Gateway, LLMError
-from llmwright.server.mcp_tools import gateway as gateway_tools
 from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
@@ -23,9 +22,7 @@ PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"
 @pytest.fixture
 def mcp_config(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_toml(fake, tmp_path)))
-    gateway_tools._gateway = None  # one gateway per server process: start from a fresh one
-    yield tmp_path
-    gateway_tools._gateway = None
+    return tmp_path  # each build_server() has its own gateway, built from this configuration
 
 
 def test_cli_call_with_fallback_text_and_json(fake, tmp_path):

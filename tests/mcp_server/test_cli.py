@@ -31,7 +31,7 @@ def test_estimate_json_is_stable_and_complete() -> None:
     report = json.loads(result.output)
     assert report["schema_version"] == "1"
     (row,) = report["results"]
-    assert set(row) == {"model", "tokens", "cost", "fit", "alternatives", "warnings"}
+    assert set(row) == {"model", "tokens", "cost", "fit", "alternatives", "step_down", "alternatives_note", "warnings"}
     assert row["tokens"] | {} and row["tokens"]["tokens"] == 2 and row["tokens"]["method"] == "exact"
     assert row["cost"]["per_day_usd"] == pytest.approx(row["cost"]["per_call_usd"] * 1000)
     assert row["fit"]["fits"] is True

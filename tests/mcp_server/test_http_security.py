@@ -7,7 +7,7 @@ import socket
 import subprocess
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from tests.support.cli import ROOT, llmwright_command
@@ -54,23 +54,25 @@ def http_server():
 
 
 def test_request_without_token_is_refused(http_server: str) -> None:
-    response = httpx.post(http_server, json=INITIALIZE, headers=HEADERS, timeout=10)
+    response = httpx2.post(http_server, json=INITIALIZE, headers=HEADERS, timeout=10)
     assert response.status_code == 401
 
 
 def test_request_with_wrong_token_is_refused(http_server: str) -> None:
-    response = httpx.post(http_server, json=INITIALIZE, headers={**HEADERS, "Authorization": "Bearer nope"}, timeout=10)
+    response = httpx2.post(
+        http_server, json=INITIALIZE, headers={**HEADERS, "Authorization": "Bearer nope"}, timeout=10
+    )
     assert response.status_code == 401
 
 
 def test_foreign_origin_is_refused(http_server: str) -> None:
     headers = {**HEADERS, "Authorization": f"Bearer {TOKEN}", "Origin": "https://evil.example"}
-    response = httpx.post(http_server, json=INITIALIZE, headers=headers, timeout=10)
+    response = httpx2.post(http_server, json=INITIALIZE, headers=headers, timeout=10)
     assert response.status_code == 403
 
 
 def test_token_and_local_origin_are_let_in(http_server: str) -> None:
     headers = {**HEADERS, "Authorization": f"Bearer {TOKEN}", "Origin": "http://localhost:3000"}
-    response = httpx.post(http_server, json=INITIALIZE, headers=headers, timeout=10)
+    response = httpx2.post(http_server, json=INITIALIZE, headers=headers, timeout=10)
     assert response.status_code == 200
     assert "llmwright" in response.text

@@ -73,6 +73,33 @@ async def test_tools_in_memory() -> None:
         await _exercise(client)
 
 
+async def test_a_misspelled_config_is_a_tool_error_and_the_server_stays_up(tmp_path, monkeypatch) -> None:
+    config = tmp_path / "llmwright.toml"
+    config.write_text("[gatway]\ndeadline_s = 5\n")
+    monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config))
+    async with Client(build_server()) as client:
+        for tool in ("usage_report", "provider_status"):
+            result = await client.call_tool(tool, {})
+            assert result.is_error
+            assert "unknown table [gatway]; did you mean [gateway]?" in result.content[0].text
+        assert not (await client.call_tool("list_models", {"limit": 1})).is_error
+
+
+async def test_the_lifespan_closes_the_servers_gateway(fake, tmp_path, monkeypatch) -> None:
+    from llmwright.server.state import ServerState
+    from tests.gateway.conftest import config_toml
+
+    monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_toml(fake, tmp_path)))
+    state = ServerState.create()
+    async with Client(build_server(state=state)) as client:
+        assert not (await client.call_tool("provider_status", {})).is_error
+        gateway = state._gateway
+        assert gateway is not None
+        again = await client.call_tool("provider_status", {})
+        assert state._gateway is gateway and not again.is_error  # one gateway for the server's life
+    assert state._gateway is None  # closed when the server stopped
+
+
 async def test_tools_over_stdio(tmp_path) -> None:
     command, *args = llmwright_command()
     params = StdioServerParameters(

@@ -111,3 +111,18 @@ def test_inspector_lists_everything_and_calls_the_tools(tmp_path, fake):
     assert ran["provider"] == "openai" and ran["model"] == "gpt-4o-mini"
     sent = fake.requests("p1")
     assert len(sent) == 1 and "LLM108 retired model" in json.dumps(sent[0].body)
+
+
+def test_the_launchers_server_works_in_a_project_with_its_own_tools_and_mcp_server(tmp_path):
+    """LLM apps often have a `tools/` package: the plugin must not import it (nor `mcp_server/`)."""
+    inspector = npm_tool("mcp-inspector")
+    project = tmp_path / "my-llm-app"
+    for name in ("tools", "mcp_server"):
+        (project / name).mkdir(parents=True)
+        (project / name / "__init__.py").write_text(f"raise ImportError('the user\\'s own {name}')\n")
+    env = {"LLMWRIGHT_PYTHON": launcher_python(), "LLMWRIGHT_NO_INSTALL": "1"}
+    result = run(inspector, "--cli", str(LAUNCHER), "serve", "--method", "tools/list", cwd=project, env=env)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    listed = sorted(tool["name"] for tool in json.loads(result.stdout)["tools"])
+    assert listed == sorted(server_listing()["tools"])
+    assert "the user's own" not in result.stderr

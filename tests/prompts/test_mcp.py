@@ -7,8 +7,6 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from llmwright.prompts import load_library
-from llmwright.server.mcp_tools import gateway as gateway_tools
-from llmwright.server.mcp_tools import prompts as prompt_tools
 from llmwright.server.server import build_server
 from tests.gateway.conftest import config_toml
 
@@ -21,11 +19,7 @@ LIBRARY = load_library()
 @pytest.fixture
 def server(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_toml(fake, tmp_path)))
-    gateway_tools._gateway = None  # one gateway and one library per server process: start afresh
-    prompt_tools._library = None
-    yield build_server()
-    gateway_tools._gateway = None
-    prompt_tools._library = None
+    return build_server()  # its own gateway and library, from this configuration
 
 
 async def test_every_template_is_an_mcp_prompt_with_its_arguments(server):

@@ -16,10 +16,9 @@ from mcp import Client
 from llmwright.catalog import get_catalog
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
-from llmwright.select.evaluate import evaluate_models, inline_cases, load_cases
+from llmwright.select.evaluate import CHECKS, evaluate_models, inline_cases, load_cases
 from llmwright.select.evaluate.checks import normalise_label
 from llmwright.select.evaluate.run import GIVE_UP_AFTER
-from llmwright.server.mcp_tools import gateway as gateway_tools
 from llmwright.server.server import build_server
 from tests.support.cli import run_cli
 from tests.support.fake_provider import Fault
@@ -167,11 +166,14 @@ def test_missing_and_binary_eval_files(tmp_path: Path) -> None:
         load_cases(tmp_path / "bin.jsonl")
 
 
-def test_the_shipped_sample_file_parses_and_uses_every_check() -> None:
+def test_the_shipped_sample_files_parse_and_use_every_check() -> None:
     cases = load_cases(ROOT / "examples" / "eval" / "support-tickets.jsonl")
     assert len(cases) == 12
     assert {c.check.kind for c in cases} == {"exact", "contains", "regex", "json_schema", "one_of"}
     assert len({c.id for c in cases}) == 12
+    judged = load_cases(ROOT / "examples" / "eval" / "refund-replies.jsonl")
+    assert {c.check.kind for c in judged} == {"judge", "contains"}
+    assert {c.check.kind for c in [*cases, *judged]} == set(CHECKS)
 
 
 # -- end to end through the gateway ------------------------------------------------------------
@@ -354,9 +356,7 @@ def test_cli_eval_bad_input_is_one_line(tmp_path, args, message) -> None:
 @pytest.fixture
 def mcp_config(fake, tmp_path, monkeypatch):
     monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_file(fake, tmp_path)))
-    gateway_tools._gateway = None  # the server's one gateway, built from this configuration
-    yield tmp_path
-    gateway_tools._gateway = None
+    return tmp_path  # each build_server() has its own gateway, built from this configuration
 
 
 async def test_evaluate_models_over_mcp(fake, mcp_config) -> None:

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp_types import ListRootsResult, Root
 
-from llmwright.server.mcp_tools import session as session_tools
 from llmwright.server.server import build_server
 from llmwright.sessions import show_session, start_session
 
 from .conftest import ANTHROPIC_SHAPED, CANARY
 from .test_scripts import LAUNCHER, clean_env, require_in_place
-
-
-@pytest.fixture(autouse=True)
-def _fresh_server_state() -> Iterator[None]:
-    session_tools._last_project.clear()
-    yield
-    session_tools._last_project.clear()
 
 
 def roots_of(folder: Path):

@@ -16,7 +16,13 @@ def llmwright_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "llmwright.server"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120):
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+    cwd: Path | str = ROOT,
+):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [*llmwright_command(), *args],
@@ -25,5 +31,5 @@ def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = N
         env=full_env,
         input=input,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd,
     )

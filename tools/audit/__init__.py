@@ -5,6 +5,7 @@ its AST (never importing it), runs the rules in `rules/` and returns an `AuditRe
 """
 
 from .engine import AuditRequest, audit, fails
+from .formats import FORMATS, render
 from .model import SEVERITIES, AuditReport, Finding, RuleInfo
 from .rules import rules_by_id
 
@@ -13,4 +14,15 @@ def rule_catalog() -> list[RuleInfo]:
     return [rule.info() for rule in rules_by_id().values()]
 
 
-__all__ = ["SEVERITIES", "AuditReport", "AuditRequest", "Finding", "RuleInfo", "audit", "fails", "rule_catalog"]
+__all__ = [
+    "FORMATS",
+    "SEVERITIES",
+    "AuditReport",
+    "AuditRequest",
+    "Finding",
+    "RuleInfo",
+    "audit",
+    "fails",
+    "render",
+    "rule_catalog",
+]

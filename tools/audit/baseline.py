@@ -33,12 +33,12 @@ def load_baseline(path: Path) -> set[str]:
     """Fingerprints from a saved `--format json` (or `sarif`) report."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
         raise InvalidInput(
             f"baseline file {path} does not exist; create it with --format json --output {path}"
-        ) from None
+        ) from exc
     except (OSError, ValueError) as exc:
-        raise InvalidInput(f"baseline file {path} is not a JSON report: {exc}") from None
+        raise InvalidInput(f"baseline file {path} is not a JSON report: {exc}") from exc
     if isinstance(data, dict) and "findings" in data:
         return {f.get("fingerprint", "") for f in data["findings"] if isinstance(f, dict)}
     if isinstance(data, dict) and "runs" in data:

@@ -75,7 +75,7 @@ class RuleInfo(BaseModel):
     title: str
     category: Category
     severity: Severity
-    scope: Literal["module", "project", "both"]
+    scope: Literal["module", "calls", "both", "project"]
     fix: str
     doc: str = Field(description="What it does / Why is this bad? / Example / Use instead")
 

@@ -2,10 +2,12 @@
 
 The subclass docstring is the rule's documentation, in ruff's four parts: *What it does*,
 *Why is this bad?*, *Example*, *Use instead*. `llmwright audit --explain ID` prints it.
-Module rules see one `ModuleModel` (in a worker process, right after the file is parsed);
-project rules see the merged `ProjectFacts` once every file is known: every call site and
-client with its options, the index of who calls whom, the "anywhere in the repo?" flags.
-A rule may do both (`scope = "both"`).
+Module rules (`scope = "module"`) see one `ModuleModel` (in a worker process, right after the
+file is parsed). The others see the merged `ProjectFacts` once every file is known: every call
+site and client with its options, the index of who calls whom, the "anywhere in the repo?"
+flags. A `calls` rule judges each call site with those facts (its callers in other modules, the
+factory that built its client); a `project` rule gives one finding for the whole project (no
+fallback anywhere). A rule may check modules and call sites both (`scope = "both"`).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Rule:
     category: ClassVar[Category]
     severity: ClassVar[Severity]
     fix: ClassVar[str]
-    scope: ClassVar[str] = "module"  # module, project or both
+    scope: ClassVar[str] = "module"  # module, calls, both (module and calls) or project
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         return iter(())

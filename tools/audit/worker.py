@@ -139,7 +139,7 @@ def _module_rules(mod: ModuleModel, rule_ids: list[str], result: FileResult) -> 
     rules = rules_by_id()
     for rule_id in rule_ids:
         rule = rules[rule_id]
-        if rule.scope == "project":
+        if rule.scope in ("calls", "project"):
             continue
         try:
             hits = list(rule().check(mod))

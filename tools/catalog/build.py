@@ -13,24 +13,28 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..providers import ProviderRow, provider_rows
 from .model import CAPABILITIES, ModelInfo, Prices, Source
 from .prices import PRICE_SOURCE, find_genai_model, genai_models, prices_of
 from .sources import (
     LITELLM_META_KEY,
     CuratedData,
-    ProviderSpec,
     litellm_capabilities,
     litellm_version,
     load_curated,
     load_litellm,
-    load_providers,
     per_million,
 )
 
 EXTRACTED = "2026-11-23"
 
 
-def strip_prefixes(model_id: str, spec: ProviderSpec) -> str:
+def catalog_providers() -> dict[str, ProviderRow]:
+    """The providers that own a model list (not those serving another's under another wire)."""
+    return {name: row for name, row in provider_rows().items() if not row.models_of}
+
+
+def strip_prefixes(model_id: str, spec: ProviderRow) -> str:
     changed = True
     while changed:
         changed = False
@@ -41,7 +45,14 @@ def strip_prefixes(model_id: str, spec: ProviderSpec) -> str:
     return model_id
 
 
-def _litellm_by_provider(providers: dict[str, ProviderSpec]) -> dict[str, dict[str, dict[str, Any]]]:
+def hosting_of(spec: ProviderRow, model_id: str) -> str:
+    """`hosted` for a local runtime's cloud models (`ollama:gpt-oss:120b-cloud`), else the provider's hosting."""
+    if spec.hosted_models and re.search(spec.hosted_models, model_id):
+        return "hosted"
+    return spec.hosting
+
+
+def _litellm_by_provider(providers: dict[str, ProviderRow]) -> dict[str, dict[str, dict[str, Any]]]:
     owner = {key: name for name, spec in providers.items() for key in spec.litellm}
     grouped: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in providers}
     for key, entry in load_litellm().items():
@@ -88,20 +99,23 @@ def _parse_date(value: Any) -> date | None:
 def _entry(
     provider: str,
     model_id: str,
-    spec: ProviderSpec,
+    spec: ProviderRow,
     litellm_entry: dict[str, Any] | None,
     at: datetime,
     today: date,
 ) -> dict[str, Any]:
     genai = find_genai_model(spec.genai_prices, model_id) if spec.genai_prices else None
-    sources: list[Source] = []
+    hosting = hosting_of(spec, model_id)
+    sources: list[Source] = [Source(covers="offered by this provider", ref=spec.models_source, checked=spec.checked)]
     fields: dict[str, Any] = {
         "ref": f"{provider}:{model_id}",
         "provider": provider,
         "model": model_id,
-        "hosting": spec.hosting,
+        "hosting": hosting,
     }
-    if spec.hosting == "local":
+    if hosting != spec.hosting:
+        pass  # a local runtime's cloud-hosted model: billed by subscription, so no per-token price
+    elif spec.hosting == "local":
         fields["prices"] = Prices(input=0, output=0, cache_read=0, cache_write=0, source="local: no per-token charge")
     elif genai is not None:
         fields["prices"] = prices_of(genai, at)
@@ -112,7 +126,7 @@ def _entry(
         if genai.deprecated:
             fields["status"] = "deprecated"
     if litellm_entry is not None:
-        if "prices" not in fields:
+        if "prices" not in fields and hosting == spec.hosting:
             fields["prices"] = _litellm_prices(litellm_entry)
         window = litellm_entry.get("max_input_tokens") or litellm_entry.get("max_tokens")
         if isinstance(window, int):
@@ -162,7 +176,7 @@ def build_models(at: datetime | None = None, curated: CuratedData | None = None)
     """Every model of every known provider, merged from the shipped data."""
     when = at or datetime.now(tz=UTC)
     today = when.date()
-    providers = load_providers()
+    providers = catalog_providers()
     curated = curated or load_curated()
     litellm = _litellm_by_provider(providers)
     merged: dict[str, dict[str, Any]] = {}

@@ -29,8 +29,9 @@ def _key(extra: str) -> str:
 
     digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{datetime.now(tz=UTC).date()}".encode())
     data = resources.files("llmwright.catalog").joinpath("data")
-    for name in ("curated.toml", "providers.toml", "litellm_models.json"):
+    for name in ("curated.toml", "litellm_models.json"):
         digest.update(data.joinpath(name).read_bytes())
+    digest.update(resources.files("llmwright").joinpath("providers.toml").read_bytes())
     override = override_file()
     if override.is_file():
         digest.update(str(override.stat().st_mtime_ns).encode())
@@ -40,7 +41,11 @@ def _key(extra: str) -> str:
 def cached_models(build: Callable[[], list[ModelInfo]]) -> list[ModelInfo]:
     """Load the built catalog from the cache, or build it and save it (best effort)."""
     try:
-        path = cache_dir() / f"catalog-{_key('v1')}.pickle"
+        path = cache_dir() / f"catalog-{_key('v2')}.pickle"
+    except OSError as exc:  # the data files are unreadable: build without a cache
+        logger.debug("catalog cache key not computed: %s", exc)
+        return build()
+    try:
         if path.is_file():
             with path.open("rb") as handle:
                 return pickle.load(handle)

@@ -16,10 +16,11 @@ from datetime import datetime
 from functools import cache
 
 from ..errors import InvalidInput, UnknownModel
+from ..providers import ProviderRow, canonical_provider, provider_rows
 from .build import build_models, strip_prefixes
 from .model import CAPABILITIES, Capability, ModelInfo
 from .prices import GENAI_PRICES_VERSION, find_genai_model
-from .sources import ProviderSpec, litellm_version, load_curated, load_providers
+from .sources import litellm_version, load_curated
 
 SNAPSHOT_SUFFIX = re.compile(r"([-@](\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|v\d+(\.\d+)*)|:latest)$")
 
@@ -47,25 +48,19 @@ class Catalog:
         self._aliases = {alias.lower(): m for m in self.models for alias in m.aliases}
 
     @property
-    def providers(self) -> dict[str, ProviderSpec]:
-        return load_providers()
+    def providers(self) -> dict[str, ProviderRow]:
+        return provider_rows()
 
     def provider_name(self, name: str) -> str:
-        """Canonical provider name for a name or alias users write."""
-        key = name.lower()
-        for canonical, spec in self.providers.items():
-            if key == canonical or key in spec.aliases:
-                return canonical
-        close = difflib.get_close_matches(key, list(self.providers), n=3, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise InvalidInput(f"unknown provider {name!r}.{hint} Known: {', '.join(self.providers)}.")
+        """The provider whose models a name or alias users write refers to (`ollama_v1` -> `ollama`)."""
+        return provider_rows()[canonical_provider(name)].catalog_provider
 
     def resolve(self, ref: str) -> ModelInfo:
         provider_raw, model_raw = split_ref(ref)
         try:
             provider = self.provider_name(provider_raw)
-        except InvalidInput:
-            raise UnknownModel(ref, self.suggest(ref), reason=f"unknown provider {provider_raw!r}") from None
+        except InvalidInput as exc:
+            raise UnknownModel(ref, self.suggest(ref), reason=f"unknown provider {provider_raw!r}") from exc
         spec = self.providers[provider]
         model_id = strip_prefixes(model_raw.strip(), spec)
         for candidate in self._candidates(provider, model_id):
@@ -84,7 +79,7 @@ class Catalog:
             stripped = shorter
             yield f"{provider}:{stripped}"
 
-    def _via_genai_prices(self, spec: ProviderSpec, provider: str, model_id: str) -> ModelInfo | None:
+    def _via_genai_prices(self, spec: ProviderRow, provider: str, model_id: str) -> ModelInfo | None:
         """genai-prices knows many dated ids; accept its match only for a snapshot suffix."""
         if not spec.genai_prices:
             return None
@@ -138,7 +133,9 @@ def parse_capability(name: str) -> Capability:
     }
     key = aliases.get(key, key)
     if key not in CAPABILITIES:
-        raise InvalidInput(f"unknown capability {name!r}; use one of: {', '.join(CAPABILITIES)}")
+        close = difflib.get_close_matches(key, [*CAPABILITIES, *aliases], n=1, cutoff=0.5)
+        hint = f" Did you mean {aliases.get(close[0], close[0])!r}?" if close else ""
+        raise InvalidInput(f"unknown capability {name!r}.{hint} Use one of: {', '.join(CAPABILITIES)}")
     return key  # type: ignore[return-value]
 
 

@@ -11,11 +11,12 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from ..errors import LLMWrightError
 from ..paths import data_dir
-from .sources import LITELLM_FILE, load_litellm, load_providers, trim_litellm
+from ..providers import provider_rows
+from .sources import LITELLM_FILE, load_litellm, trim_litellm
 
 LITELLM_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 TIMEOUT_S = 20.0
@@ -27,15 +28,15 @@ def override_file() -> Path:
 
 def refresh_litellm(url: str = LITELLM_URL) -> str:
     try:
-        response = httpx.get(url, timeout=TIMEOUT_S, follow_redirects=True)
+        response = httpx2.get(url, timeout=TIMEOUT_S, follow_redirects=True)
         response.raise_for_status()
         raw = response.json()
-    except (httpx.HTTPError, json.JSONDecodeError) as exc:
+    except (httpx2.HTTPError, json.JSONDecodeError) as exc:
         raise LLMWrightError(
             f"could not refresh the model table from {url} ({type(exc).__name__}); the shipped data stays in use"
-        ) from None
+        ) from exc
     meta = {"litellm_version": "main", "extracted": datetime.now(tz=UTC).date().isoformat(), "license": "MIT"}
-    trimmed = trim_litellm(raw, load_providers(), meta)
+    trimmed = trim_litellm(raw, provider_rows(), meta)
     target = override_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

@@ -1,4 +1,4 @@
-"""Readers for the catalog's data files: providers, the curated overlay and LiteLLM's table.
+"""Readers for the catalog's data files: the curated overlay and LiteLLM's table (providers: `llmwright.providers`).
 
 LiteLLM's `model_prices_and_context_window.json` (MIT, see data/LITELLM_LICENSE) gives
 windows, output limits, capabilities and deprecation dates. We ship a trimmed copy and
@@ -14,26 +14,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..providers import ProviderRow
 from .model import CAPABILITIES, Capability
 
 LITELLM_FILE = "litellm_models.json"
 LITELLM_META_KEY = "_llmwright_meta"
 KEEP_MODES = {"chat", "responses", "completion", None}
-
-
-@dataclass(frozen=True)
-class ProviderSpec:
-    name: str
-    display_name: str
-    hosting: str
-    genai_prices: str
-    genai_include: str
-    litellm: tuple[str, ...]
-    strip: tuple[str, ...]
-    exclude: str
-    aliases: tuple[str, ...]
-    source: str
-    checked: str
 
 
 @dataclass
@@ -44,27 +30,6 @@ class CuratedData:
 
 def _data_text(name: str) -> str:
     return resources.files("llmwright.catalog").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
-@cache
-def load_providers() -> dict[str, ProviderSpec]:
-    raw = tomllib.loads(_data_text("providers.toml"))["providers"]
-    return {
-        key: ProviderSpec(
-            name=key,
-            display_name=row["name"],
-            hosting=row["hosting"],
-            genai_prices=row.get("genai_prices", ""),
-            genai_include=row.get("genai_include", ""),
-            litellm=tuple(row.get("litellm", [])),
-            strip=tuple(row.get("strip", [])),
-            exclude=row.get("exclude", ""),
-            aliases=tuple(row.get("aliases", [])),
-            source=row["source"],
-            checked=row["checked"],
-        )
-        for key, row in raw.items()
-    }
 
 
 @cache
@@ -95,7 +60,7 @@ def litellm_version() -> str:
     return f"litellm {meta.get('litellm_version', '?')} (extracted {meta.get('extracted', '?')})"
 
 
-def trim_litellm(raw: dict[str, Any], providers: dict[str, ProviderSpec], meta: dict[str, str]) -> dict[str, Any]:
+def trim_litellm(raw: dict[str, Any], providers: dict[str, ProviderRow], meta: dict[str, str]) -> dict[str, Any]:
     """Keep only text-generation entries of providers we know; the rest is dead weight."""
     wanted = {key for spec in providers.values() for key in spec.litellm}
     kept = {

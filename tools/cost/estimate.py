@@ -13,10 +13,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from ..catalog import ModelInfo
-from ..catalog.prices import calc, find_genai_model, has_batch
-from ..catalog.sources import load_providers
+from ..catalog import ModelInfo, calc, find_genai_model, has_batch
 from ..errors import InvalidInput, PriceUnknown
+from ..providers import provider_rows
 
 DAYS_PER_MONTH = 30
 MAX_REQUESTS_PER_DAY = 10**10
@@ -62,7 +61,7 @@ def estimate_cost(model: ModelInfo, workload: Workload, at: datetime | None = No
     if workload.cache_hit and model.prices.cache_read is None and model.hosting == "hosted":
         notes.append(f"{model.ref} has no cache-read price; cached input billed at the full input price")
         cache_read = 0
-    spec = load_providers()[model.provider]
+    spec = provider_rows()[model.provider]
     genai = (
         find_genai_model(spec.genai_prices, model.model) if spec.genai_prices and model.hosting == "hosted" else None
     )

@@ -6,6 +6,8 @@ async with Gateway() as gateway:
     result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
 """
 
+from llmwright.usage import Usage
+
 from .errors import (
     AllProvidersFailed,
     AuthFailed,
@@ -20,14 +22,18 @@ from .errors import (
     ProviderUnavailable,
     RateLimited,
     RetryableError,
+    Skipped,
     StreamInterrupted,
     TerminalError,
     Timeout,
 )
 from .gateway import Gateway
-from .models import Attempt, CallRequest, CallResult, Usage
+from .models import Attempt, CallRequest, CallResult, Reply
+from .providers import WIRES, Provider, ProviderSettings, build_provider
+from .status import ProviderStatus
 
 __all__ = [
+    "WIRES",
     "AllProvidersFailed",
     "Attempt",
     "AuthFailed",
@@ -42,11 +48,17 @@ __all__ = [
     "LLMError",
     "NotConfigured",
     "Overloaded",
+    "Provider",
+    "ProviderSettings",
+    "ProviderStatus",
     "ProviderUnavailable",
     "RateLimited",
+    "Reply",
     "RetryableError",
+    "Skipped",
     "StreamInterrupted",
     "TerminalError",
     "Timeout",
     "Usage",
+    "build_provider",
 ]

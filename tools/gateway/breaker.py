@@ -54,8 +54,8 @@ class Breaker:
         calling = self._cb.calling()
         try:
             calling.__enter__()
-        except pybreaker.CircuitBreakerError:
-            raise CircuitOpen("circuit breaker open after repeated failures", provider=self.name) from None
+        except pybreaker.CircuitBreakerError as exc:
+            raise CircuitOpen("circuit breaker open after repeated failures", provider=self.name) from exc
         trial = self._cb.current_state == pybreaker.STATE_HALF_OPEN
         self._trial_in_flight = trial
         try:

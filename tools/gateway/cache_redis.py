@@ -9,8 +9,8 @@ class RedisCache:
     def __init__(self, url: str) -> None:
         try:
             import redis.asyncio as redis
-        except ImportError:
-            raise ConfigError("cache backend 'redis' needs the redis package: pip install 'llmwright[redis]'") from None
+        except ImportError as exc:
+            raise ConfigError("cache backend 'redis' needs the redis package: pip install 'llmwright[redis]'") from exc
         self._client = redis.Redis.from_url(url, decode_responses=True)
 
     async def get(self, key: str) -> str | None:

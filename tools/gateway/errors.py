@@ -1,12 +1,31 @@
 """One error hierarchy for every provider, so callers catch at the level they care about.
 
+    LLMWrightError (llmwright.errors)
+    └── LLMError                      .provider .status .retry_after .attempts
+        ├── RetryableError            may succeed later or elsewhere: retried, then the next link
+        │   ├── RateLimited           429
+        │   ├── Overloaded            503 / 529
+        │   ├── Timeout               no answer within the attempt's timeout or the deadline
+        │   └── ProviderUnavailable   5xx, connection failed, malformed or incomplete response
+        │       └── Skipped           not tried: nothing would change within this call
+        │           ├── CircuitOpen
+        │           └── NotConfigured
+        ├── TerminalError             will fail again: the chain stops
+        │   ├── BadRequest            400 / 404 / 422
+        │   ├── AuthFailed            401 / 403
+        │   ├── ContextTooLong        moves on to a link whose window fits
+        │   └── ContentRefused
+        ├── AllProvidersFailed        every link failed; .attempts lists each try
+        ├── BudgetExceeded            refused before sending: a daily cap would be passed
+        └── StreamInterrupted         failed after text reached the caller; .partial_text
+
 `RetryableError` means "the same request may succeed later or elsewhere" (rate limits,
 overload, outages, timeouts): the gateway retries it and then moves down the fallback
 chain. `TerminalError` means "this request will fail again": the chain stops at once,
 except for `ContextTooLong`, which moves on to a link whose window fits. Every class
 derives from `llmwright.errors.LLMWrightError`, so the CLI shows it as one line.
 
-Messages never hold an API key: providers build them through `redact.scrub_secrets`.
+Messages never hold an API key: providers build them through `llmwright.secrets.scrub_secrets`.
 """
 
 from __future__ import annotations
@@ -20,7 +39,19 @@ if TYPE_CHECKING:
 
 
 class LLMError(LLMWrightError):
-    """Base of every failure of a provider call."""
+    """Base of every failure of a provider call.
+
+    Attributes:
+        provider: the provider that failed, when one did (None for errors of the whole call).
+        status: the HTTP status the provider answered, when it answered.
+        retry_after: seconds the provider asked us to wait (Retry-After), when it said.
+        attempts: every try the gateway made before giving up (empty for the error of one try).
+    """
+
+    provider: str | None
+    status: int | None
+    retry_after: float | None
+    attempts: list[Attempt]
 
     def __init__(
         self,
@@ -29,10 +60,12 @@ class LLMError(LLMWrightError):
         provider: str | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        attempts: list[Attempt] | None = None,
     ) -> None:
         self.provider = provider
         self.status = status
         self.retry_after = retry_after
+        self.attempts = list(attempts or [])
         super().__init__(f"{provider}: {message}" if provider else message)
 
 
@@ -95,13 +128,12 @@ class AllProvidersFailed(LLMError):
     """Every link of the chain failed; `attempts` lists each try in order."""
 
     def __init__(self, attempts: list[Attempt], message: str | None = None) -> None:
-        self.attempts = attempts
         tried = "; ".join(
             f"{a.provider}:{a.model} {a.outcome} {a.error or ''}".strip()
             + (f" ({a.message})" if a.outcome == "skipped" else "")
             for a in attempts
         )
-        super().__init__(message or f"every provider failed ({len(attempts)} attempts: {tried})")
+        super().__init__(message or f"every provider failed ({len(attempts)} attempts: {tried})", attempts=attempts)
 
 
 class BudgetExceeded(LLMError):
@@ -121,9 +153,10 @@ class StreamInterrupted(LLMError):
     def __init__(self, partial_text: str, cause: LLMError, attempts: list[Attempt]) -> None:
         self.partial_text = partial_text
         self.cause = cause
-        self.attempts = attempts
         super().__init__(
-            f"stream interrupted after {len(partial_text)} characters: {cause}", provider=None, status=cause.status
+            f"stream interrupted after {len(partial_text)} characters: {cause}",
+            status=cause.status,
+            attempts=attempts,
         )
 
 

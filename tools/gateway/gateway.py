@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmwright.config import Config, load_config
+from llmwright.cost import cost_of_usage
 from llmwright.errors import InvalidInput
 
 from . import budget, telemetry
@@ -39,7 +40,7 @@ from .providers import build_provider, canonical_provider
 from .redact import Redactor
 from .retry import RetryPolicy
 from .status import ProviderStatus, provider_status
-from .targets import Target, cost_of, estimate_input_tokens, lookup, output_estimate
+from .targets import Target, estimate_input_tokens, lookup, output_estimate
 
 logger = logging.getLogger("llmwright.gateway")
 _DEFAULT: Any = object()
@@ -66,7 +67,8 @@ class Gateway:
         self.config = config or load_config()
         self.cache = build_cache(self.config.cache) if cache is _DEFAULT else cache
         if ledger is _DEFAULT:
-            ledger = Ledger(self.config.gateway.ledger_path) if self.config.gateway.ledger else None
+            ledger_file = self.config.gateway.ledger_file()
+            ledger = Ledger(ledger_file) if ledger_file else None
         self.ledger = ledger
         self.links: dict[str, Link] = {}
         self._targets: dict[str, Target] = {}
@@ -148,9 +150,9 @@ class Gateway:
         if not caps or self.ledger is None:
             return tokens, []
         output = output_estimate(request, target.info)
-        from .models import Usage
+        from llmwright.usage import Usage
 
-        usd = cost_of(target.info, Usage(input_tokens=tokens, output_tokens=output))
+        usd = cost_of_usage(target.info, Usage(input_tokens=tokens, output_tokens=output))
         try:
             return tokens, budget.check(self.ledger, caps, tokens + output, usd, self.config.gateway.budget_warn_at)
         except BudgetExceeded as exc:
@@ -241,7 +243,7 @@ class Gateway:
         if isinstance(exc, ContextTooLong):
             return estimate_input_tokens(request, target.info) + (request.max_tokens or 0)
         if isinstance(exc, TerminalError):
-            exc.attempts = attempts  # type: ignore[attr-defined]
+            exc.attempts = attempts
             raise exc
         return None
 
@@ -263,7 +265,7 @@ class Gateway:
             provider=target.provider,
             model=target.model,
             usage=reply.usage,
-            cost_usd=cost_of(target.info, reply.usage),
+            cost_usd=cost_of_usage(target.info, reply.usage),
             latency_ms=round((time.monotonic() - started) * 1000, 1),
             attempts=attempts,
             link=index,
@@ -393,7 +395,7 @@ class Gateway:
                     continue
                 except (RetryableError, TerminalError) as exc:
                     if partial:
-                        raise StreamInterrupted("".join(partial), exc, attempts) from None
+                        raise StreamInterrupted("".join(partial), exc, attempts) from exc
                     need = self._next_link(exc, target, sent, attempts) or need
                     continue
                 result = self._result(index, target, reply, redactor, started, attempts, route, warnings)

@@ -14,13 +14,9 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from llmwright.paths import data_dir
+from llmwright.paths import ledger_path
 
 from .models import Attempt, CallResult
-
-
-def default_ledger_path() -> Path:
-    return data_dir() / "usage.jsonl"
 
 
 def today() -> str:
@@ -37,7 +33,7 @@ class Ledger:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else default_ledger_path()
+        self.path = Path(path) if path else ledger_path()
         self._lock = threading.Lock()
         self._day = today()
         self._spent: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # key -> [tokens, usd]

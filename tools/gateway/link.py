@@ -43,12 +43,12 @@ class Link:
             if self.limiter.active:
                 async with asyncio.timeout(remaining):
                     await self.limiter.acquire(tokens)
-        except TimeoutError:
+        except TimeoutError as exc:
             error = Timeout("deadline reached before a rate-limit slot was free", provider=self.name)
             attempts.append(
                 Attempt(provider=self.name, model=model, outcome="skipped", error="Timeout", message=str(error))
             )
-            raise error from None
+            raise error from exc
 
     def _failed(self, model: str, exc: LLMError, started: float, attempts: list[Attempt]) -> None:
         latency = (time.monotonic() - started) * 1000
@@ -91,8 +91,8 @@ class Link:
                 try:
                     async with asyncio.timeout(timeout):
                         return await self.provider.complete(model, request, timeout)
-                except TimeoutError:
-                    raise Timeout(f"no answer within {timeout:.1f}s", provider=self.name) from None
+                except TimeoutError as exc:
+                    raise Timeout(f"no answer within {timeout:.1f}s", provider=self.name) from exc
         finally:
             self.limiter.release()
 
@@ -126,8 +126,8 @@ class Link:
                             item = await chunks.__anext__()
                     except StopAsyncIteration:
                         return
-                    except TimeoutError:
-                        raise Timeout(f"stream stalled for {timeout:.1f}s", provider=self.name) from None
+                    except TimeoutError as exc:
+                        raise Timeout(f"stream stalled for {timeout:.1f}s", provider=self.name) from exc
                     yield item
         finally:
             self.limiter.release()

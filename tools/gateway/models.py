@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
+from llmwright.usage import Usage
+
 Outcome = Literal["ok", "error", "skipped"]
 
 
@@ -55,20 +57,6 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
     return "" if content is None else str(content)
-
-
-class Usage(BaseModel):
-    """Tokens of one call. `input_tokens` includes cache reads and writes; `output_tokens` includes reasoning."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
-    reasoning_tokens: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.input_tokens + self.output_tokens
 
 
 class Attempt(BaseModel):

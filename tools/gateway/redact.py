@@ -1,4 +1,4 @@
-"""PII redaction on the way out, and secret scrubbing everywhere text leaves the gateway.
+"""PII redaction on the way out (secret scrubbing lives in `llmwright.secrets`).
 
 Redaction replaces emails, phone numbers, card numbers (Luhn-checked), IBANs (mod-97
 checked), US SSNs, IP addresses and API-key-shaped strings with placeholders such as
@@ -10,14 +10,10 @@ numbers and timestamps from being mangled.
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-KEY_SHAPED = re.compile(
-    r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_\-]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|"
-    r"xox[abpr]-[A-Za-z0-9\-]{10,}|AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|gsk_[A-Za-z0-9]{30,})\b"
-)
+from llmwright.secrets import KEY_SHAPED
 
 
 def _luhn(number: str) -> bool:
@@ -102,21 +98,3 @@ class Redactor:
                 ]
             out.append({**message, "content": content})
         return out
-
-
-_KEY_ENVS: set[str] = set()
-
-
-def register_key_env(name: str) -> None:
-    """Remember an environment variable that holds a key, so its value is scrubbed from any text."""
-    if name:
-        _KEY_ENVS.add(name)
-
-
-def scrub_secrets(text: str, extra_envs: Iterable[str] = ()) -> str:
-    """Remove every known key value and anything key-shaped: used on all error messages."""
-    for name in (*_KEY_ENVS, *extra_envs):
-        value = os.environ.get(name)
-        if value and len(value) >= 8:
-            text = text.replace(value, "***")
-    return KEY_SHAPED.sub("***", text)

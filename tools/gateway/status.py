@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from llmwright.config import Config
-
-from .usage import percentile
+from llmwright.usage import percentile
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -56,9 +55,13 @@ def provider_status(link: Link, ledger: Ledger | None, config: Config) -> Provid
         limiter=link.limiter.headroom(),
         recent_calls=len(recent),
         error_rate=round(sum(not ok for ok, _ in recent) / len(recent), 4) if recent else None,
-        latency_ms_p50=percentile(latencies, 0.5),
-        latency_ms_p95=percentile(latencies, 0.95),
+        latency_ms_p50=_ms(percentile(latencies, 50)),
+        latency_ms_p95=_ms(percentile(latencies, 95)),
         spent_today_usd=round(usd, 6),
         spent_today_tokens=tokens,
         budget_warnings=warnings,
     )
+
+
+def _ms(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

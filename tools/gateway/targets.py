@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 from llmwright.catalog import ModelInfo, get_catalog, split_ref
 from llmwright.config import Config, ProviderConfig
-from llmwright.cost import Workload, estimate_cost
-from llmwright.cost.rates import token_rates
 from llmwright.errors import LLMWrightError
 
-from .models import CallRequest, Usage
+from .models import CallRequest
 
 DEFAULT_OUTPUT_ESTIMATE = 1024
 
@@ -40,8 +38,7 @@ def estimate_input_tokens(request: CallRequest, info: ModelInfo | None) -> int:
     """Prompt tokens before sending (tiktoken where exact, calibrated estimates elsewhere)."""
     if info is not None:
         try:
-            from llmwright.tokens.count import count_conversation
-            from llmwright.tokens.messages import parse_conversation
+            from llmwright.tokens import count_conversation, parse_conversation
 
             payload = {"system": request.system, "messages": request.messages} if request.system else request.messages
             return count_conversation(parse_conversation(payload), info).tokens
@@ -56,28 +53,3 @@ def output_estimate(request: CallRequest, info: ModelInfo | None) -> int:
         return request.max_tokens
     cap = info.max_output_tokens if info and info.max_output_tokens else DEFAULT_OUTPUT_ESTIMATE
     return min(cap, DEFAULT_OUTPUT_ESTIMATE)
-
-
-def cost_of(info: ModelInfo | None, usage: Usage) -> float | None:
-    """USD from the catalog for real usage; None when the model has no known price (never a silent 0)."""
-    if info is None or info.prices is None:
-        return None
-    cached = usage.cache_read_tokens + usage.cache_write_tokens
-    rates = token_rates(info) if cached <= usage.input_tokens else None
-    if rates is not None:
-        usd = rates.usd(usage.input_tokens, usage.output_tokens, usage.cache_read_tokens, usage.cache_write_tokens)
-        return round(usd, 10)
-    total = max(usage.input_tokens, 1)
-    try:
-        estimate = estimate_cost(
-            info,
-            Workload(
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,  # includes reasoning tokens already
-                cache_hit=min(usage.cache_read_tokens / total, 1.0),
-                cache_write_tokens=min(usage.cache_write_tokens, usage.input_tokens),
-            ),
-        )
-    except LLMWrightError:
-        return None
-    return round(estimate.per_call_usd, 10)

@@ -9,10 +9,11 @@ async with Gateway() as gateway:
 """
 
 from .library import PromptLibrary, TemplateList, describe, load_library, search_dirs
+from .output import check_output
 from .pipeline import Pipeline, PipelineStep, load_pipeline, run_pipeline
 from .render import RenderedPrompt, render
 from .result import PipelineResult, PipelineStepResult, PromptCall, PromptRunResult
-from .run import run_prompt, stream_prompt
+from .run import build_request, run_prompt, stream_prompt
 from .settings import PromptSettings, load_prompt_settings
 from .template import ArgumentSpec, PromptTemplate, TemplateError, load_template, parse_template
 
@@ -30,6 +31,8 @@ __all__ = [
     "RenderedPrompt",
     "TemplateError",
     "TemplateList",
+    "build_request",
+    "check_output",
     "describe",
     "load_library",
     "load_pipeline",

@@ -100,9 +100,9 @@ def load_pipeline(path: Path, library: PromptLibrary) -> Pipeline:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read the pipeline: {exc}") from None
+        raise InvalidInput(f"{path}: cannot read the pipeline: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+        raise InvalidInput(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict):
         raise InvalidInput(f"{path}: a pipeline is a YAML mapping with name, inputs and steps")
     data.setdefault("name", path.stem)
@@ -113,7 +113,7 @@ def load_pipeline(path: Path, library: PromptLibrary) -> Pipeline:
             f"{'.'.join(str(p) for p in e['loc']) or 'pipeline'}: {str(e['msg']).removeprefix('Value error, ')}"
             for e in exc.errors()
         )
-        raise InvalidInput(f"{path}: {problems}") from None
+        raise InvalidInput(f"{path}: {problems}") from exc
     check_pipeline(pipeline, library)
     return pipeline
 
@@ -127,7 +127,7 @@ def check_pipeline(pipeline: Pipeline, library: PromptLibrary) -> None:
             template = library.get(step.template)
             check_arguments(template, step.vars)
         except InvalidInput as exc:
-            raise InvalidInput(f"{where}: step {step.id}: {exc}") from None
+            raise InvalidInput(f"{where}: step {step.id}: {exc}") from exc
         for name, value in step.vars.items():
             for text in _strings(value):
                 _check_references(text, pipeline, earlier, f"{where}: step {step.id}, var {name}")
@@ -148,7 +148,7 @@ def _check_references(text: str, pipeline: Pipeline, earlier: list[str], where: 
     try:
         parsed = environment().parse(text)
     except TemplateError as exc:
-        raise InvalidInput(f"{where}: template syntax error: {exc}") from None
+        raise InvalidInput(f"{where}: template syntax error: {exc}") from exc
     free = meta.find_undeclared_variables(parsed) - set(environment().globals)
     unknown = sorted(free - set(ROOTS))
     if unknown:
@@ -200,9 +200,9 @@ def _resolve(value: Any, context: Mapping[str, Any], where: str) -> Any:
             return result
         return env.from_string(value).render(**context)
     except UndefinedError as exc:
-        raise InvalidInput(f"{where}: {exc} (earlier steps' results are cached: fix the reference and rerun)") from None
+        raise InvalidInput(f"{where}: {exc} (earlier steps' results are cached: fix the reference and rerun)") from exc
     except TemplateError as exc:
-        raise InvalidInput(f"{where}: {exc}") from None
+        raise InvalidInput(f"{where}: {exc}") from exc
 
 
 def check_inputs(pipeline: Pipeline, given: Mapping[str, Any]) -> None:

@@ -65,7 +65,7 @@ def variables_used(source: str, where: str) -> set[str]:
     try:
         parsed = env.parse(source)
     except TemplateError as exc:
-        raise InvalidInput(f"{where}: template syntax error: {exc}") from None
+        raise InvalidInput(f"{where}: template syntax error: {exc}") from exc
     return meta.find_undeclared_variables(parsed) - set(env.globals)
 
 
@@ -79,7 +79,7 @@ def check_variables(template: PromptTemplate) -> None:
         if template.user_message:
             used |= variables_used(template.user_message, f"{source} user_message")
     except InvalidInput as exc:
-        raise TemplateFileError(str(exc)) from None
+        raise TemplateFileError(str(exc)) from exc
     declared = {a.name for a in template.arguments}
     undeclared = sorted(used - declared)
     if undeclared:
@@ -115,7 +115,7 @@ def render(template: PromptTemplate, variables: Mapping[str, Any]) -> RenderedPr
         body = compiled(template.body).render(context).strip()
         turn = compiled(template.user_message).render(context).strip() if template.user_message else None
     except TemplateError as exc:
-        raise InvalidInput(f"template {template.name}: cannot render: {exc}") from None
+        raise InvalidInput(f"template {template.name}: cannot render: {exc}") from exc
     if template.kind == "system":
         if not turn:
             raise InvalidInput(f"template {template.name}: the user message rendered empty")

@@ -121,7 +121,7 @@ class _Plan:
 
     def unavailable(self, exc: LLMError, calls: list[PromptCall]) -> PromptRunResult:
         result = self.finish("unavailable", calls, reason=str(exc))
-        return result.model_copy(update={"error": type(exc).__name__, "attempts": list(getattr(exc, "attempts", []))})
+        return result.model_copy(update={"error": type(exc).__name__, "attempts": list(exc.attempts)})
 
     def finish(
         self, status: Status, calls: list[PromptCall], reason: str | None = None, output: Any = None

@@ -8,58 +8,24 @@ fallback = ["anthropic:claude-haiku-4-5"]
 dirs = ["team-prompts"]                # searched before the built-in templates (relative to the file)
 ```
 
-The file is found the way `llmwright.config.load_config` finds it (`--config`, then
-`LLMWRIGHT_CONFIG`, then ./llmwright.toml, then pyproject.toml), so one file configures both.
+The table is read by `llmwright.config` (the one reader of the file), so one file configures
+the gateway and the prompts.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from llmwright.config import PromptsConfig, load_config
+from llmwright.errors import InvalidInput
 
-from llmwright.config import CONFIG_FILE
-from llmwright.errors import ConfigError, InvalidInput
-
-
-class PromptSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    model: str | None = Field(None, description="default provider:model for runs that name none")
-    fallback: list[str] = Field(default_factory=list)
-    route: str | None = None
-    dirs: list[Path] = Field(default_factory=list, description="template directories, searched first")
+PromptSettings = PromptsConfig
 
 
 def load_prompt_settings(config_path: str | Path | None = None, cwd: str | Path | None = None) -> PromptSettings:
-    path = config_path or os.environ.get("LLMWRIGHT_CONFIG") or None
-    base = Path(cwd or Path.cwd())
-    if path is not None:
-        candidates = [Path(path)]
-    else:
-        candidates = [p for p in (base / CONFIG_FILE, base / "pyproject.toml") if p.is_file()][:1]
-    for file in candidates:
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"configuration file {file} does not exist") from None
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{file} is not valid TOML: {exc}") from None
-        if file.name == "pyproject.toml":
-            data = data.get("tool", {}).get("llmwright", {})
-        table = data.get("prompts", {})
-        try:
-            settings = PromptSettings.model_validate(table)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"invalid [prompts] setting {where} in {file}: {first['msg']}") from None
-        settings.dirs = [d if d.is_absolute() else file.parent / d for d in settings.dirs]
-        return settings
-    return PromptSettings()
+    """The `[prompts]` table of the configuration (`dirs` made relative to the file); empty without one."""
+    return load_config(config_path, cwd).prompts
 
 
 def choose_chain(

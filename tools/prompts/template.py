@@ -89,7 +89,7 @@ class PromptTemplate(BaseModel):
             try:
                 validator_for(schema).check_schema(schema)
             except SchemaError as exc:
-                raise ValueError(f"not a valid JSON Schema: {exc.message}") from None
+                raise ValueError(f"not a valid JSON Schema: {exc.message}") from exc
         return schema
 
     @model_validator(mode="after")
@@ -122,7 +122,7 @@ def split_frontmatter(text: str, source: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{source}: frontmatter is not valid YAML: {_one_line(str(exc))}") from None
+        raise TemplateError(f"{source}: frontmatter is not valid YAML: {_one_line(str(exc))}") from exc
     if not isinstance(meta, dict):
         raise TemplateError(f"{source}: frontmatter must be a YAML mapping (name: …, description: …)")
     return meta, text[match.end() :]
@@ -140,7 +140,7 @@ def parse_template(text: str, source: str, expected_name: str | None = None) -> 
             f"{'.'.join(str(p) for p in e['loc']) or 'frontmatter'}: {str(e['msg']).removeprefix('Value error, ')}"
             for e in exc.errors()
         )
-        raise TemplateError(f"{source}: {problems}") from None
+        raise TemplateError(f"{source}: {problems}") from exc
     if expected_name is not None and template.name != expected_name:
         raise TemplateError(f"{source}: name {template.name!r} must match the file name {expected_name!r}")
     check_variables(template)
@@ -151,7 +151,7 @@ def load_template(path: Path) -> PromptTemplate:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot read the template: {exc}") from None
+        raise TemplateError(f"{path}: cannot read the template: {exc}") from exc
     return parse_template(text, str(path), expected_name=path.stem)
 
 

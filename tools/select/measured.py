@@ -3,7 +3,8 @@
 The gateway writes one `attempt` row per try of a model (`tools/gateway/ledger.py`). A
 model with at least `MIN_CALLS` attempts in the ledger's last `WINDOW_DAYS` gets its
 measured p95 (from answered attempts) and its error rate used in ranking, in place of the
-speed-class estimate. Decisions, so the same ledger always gives the same answer:
+latency table's estimate (or of having no latency data at all). Decisions, so the same
+ledger always gives the same answer:
 
 - The window ends at the ledger's newest row, not at today: a recommendation is
   reproducible from the file alone, and the output names the dates it covers.
@@ -18,7 +19,6 @@ speed-class estimate. Decisions, so the same ledger always gives the same answer
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
 from ..errors import LLMWrightError
+from ..usage import percentile
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -53,13 +54,7 @@ class Measured:
 
 def configured_ledger(config: Config) -> Path | None:
     """The ledger the gateway writes under this configuration; None when the ledger is off."""
-    if not config.gateway.ledger:
-        return None
-    if config.gateway.ledger_path:
-        return Path(config.gateway.ledger_path)
-    from ..gateway.ledger import default_ledger_path  # the gateway package loads the provider SDKs
-
-    return default_ledger_path()
+    return config.gateway.ledger_file()
 
 
 def _tail_rows(path: Path) -> list[dict]:
@@ -92,11 +87,9 @@ def _cutoff(newest: str, days: int) -> str:
 
 
 def _p(values: list[float], q: int) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0] / 1000, 3)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] / 1000, 3)
+    """The q-th percentile of latencies in ms, in seconds."""
+    ms = percentile(values, q)
+    return None if ms is None else round(ms / 1000, 3)
 
 
 def _measure(path: Path, catalog: Catalog, window_days: int, min_calls: int) -> dict[str, Measured]:

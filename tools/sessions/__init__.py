@@ -7,6 +7,7 @@ stays confined to `.claude/sessions/`.
 """
 
 from .append import append_report
+from .fileformat import parse_iso, readable
 from .hook import LLMWRIGHT_AGENTS, HookOutcome, handle_subagent_stop, llmwright_agent
 from .location import OutsideSessions, SessionsDir, project_dir
 from .models import AppendResult, ReportEntry, SessionError, SessionFile, SessionList, SessionView
@@ -28,7 +29,9 @@ __all__ = [
     "handle_subagent_stop",
     "list_sessions",
     "llmwright_agent",
+    "parse_iso",
     "project_dir",
+    "readable",
     "show_session",
     "start_session",
 ]

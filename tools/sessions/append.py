@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from llmwright.errors import InvalidInput
+from llmwright.secrets import key_variables, redact_secrets
 
 from .fileformat import digest, iso, neutralise_markers, normalise, one_line, report_block, slugify, title_of, utc_now
 from .fileformat import markers as parse_markers
 from .location import SessionsDir
 from .lock import sessions_lock
 from .models import AppendResult, ReportEntry
-from .redaction import key_variables, redact
 from .store import current_session, describe
 
 AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@ -]{0,79}$")
@@ -45,13 +45,14 @@ def append_report(
     """
     variables = key_variables()
     agent = _checked_agent(agent, variables)
-    body, found = redact(normalise(report), variables)
+    body, found = redact_secrets(normalise(report), variables)
     if not body.strip():
         raise InvalidInput("the report is empty; pass a markdown file with --file, or pipe it on stdin with -")
     if len(body.encode()) > MAX_REPORT_BYTES:
         raise InvalidInput(f"the report is over {MAX_REPORT_BYTES // 1_000_000} MB; append a summary instead")
     body = neutralise_markers(body)
-    clean_title, found_in_title = redact(one_line(title) if title and title.strip() else title_of(body), variables)
+    shown_title = one_line(title) if title and title.strip() else title_of(body)
+    clean_title, found_in_title = redact_secrets(shown_title, variables)
     entry = {"agent": agent, "title": clean_title, "source": source, "sha256": digest(body)}
     sessions = SessionsDir.of(project)
     sessions.ensure()
@@ -143,7 +144,7 @@ def _last_standalone_by(sessions: SessionsDir, agent: str) -> tuple[Path, Report
 
 def _checked_agent(agent: str, variables: list[str]) -> str:
     name = agent.strip()
-    if redact(name, variables)[1]:
+    if redact_secrets(name, variables)[1]:
         raise InvalidInput("the agent name looks like a secret key; give the agent's name, e.g. llm-ml-engineer")
     if not AGENT_NAME.match(name):
         raise InvalidInput(

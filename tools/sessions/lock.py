@@ -25,11 +25,11 @@ def sessions_lock(sessions: SessionsDir, timeout: float = LOCK_TIMEOUT_S) -> Ite
     lock = FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout as exc:
         raise SessionError(
             f"could not lock {sessions.display(path)} within {timeout:g} s: another llmwright process holds it; "
             "try again, or delete the lock file if no llmwright process is running"
-        ) from None
+        ) from exc
     try:
         yield
     finally:

@@ -9,12 +9,12 @@ from typing import Literal
 from pydantic import ValidationError
 
 from llmwright.errors import InvalidInput
+from llmwright.secrets import redact_secrets
 
 from .fileformat import closed_footer, markers, one_line, session_header, slugify, utc_now
 from .location import OutsideSessions, SessionsDir
 from .lock import sessions_lock
 from .models import ReportEntry, SessionError, SessionFile, SessionList, SessionView
-from .redaction import redact
 
 logger = logging.getLogger("llmwright.sessions")
 State = Literal["active", "archived", "report"]
@@ -67,7 +67,7 @@ def describe(sessions: SessionsDir, path: Path, state: State, text: str | None =
 
 def start_session(project: Path, name: str) -> SessionFile:
     """Create `active/<date>-<slug>.md` with a header; refuse while another session is active."""
-    title, _ = redact(one_line(name))
+    title, _ = redact_secrets(one_line(name))
     slug = slugify(title)
     if not slug:
         raise InvalidInput(f"session name {name!r} has no letters or digits; give a name such as 'support-bot model'")

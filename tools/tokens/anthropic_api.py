@@ -52,9 +52,9 @@ def count_with_api(conversation: Conversation, model: ModelInfo) -> int:
     try:
         result = client.messages.count_tokens(**kwargs)
     except anthropic.APIStatusError as exc:
-        raise CountTokensFailed(f"Anthropic count-tokens answered HTTP {exc.status_code} for {model.ref}") from None
+        raise CountTokensFailed(f"Anthropic count-tokens answered HTTP {exc.status_code} for {model.ref}") from exc
     except anthropic.APIError as exc:
-        raise CountTokensFailed(f"Anthropic count-tokens could not be reached ({type(exc).__name__})") from None
+        raise CountTokensFailed(f"Anthropic count-tokens could not be reached ({type(exc).__name__})") from exc
     finally:
         client.close()
     return int(result.input_tokens)

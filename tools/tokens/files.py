@@ -22,16 +22,16 @@ def read_text_file(path: str | Path) -> str:
         if size > MAX_FILE_BYTES:
             raise InvalidInput(f"{file} is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
         data = file.read_bytes()
-    except PermissionError:
-        raise InvalidInput(f"cannot read {file}: permission denied") from None
+    except PermissionError as exc:
+        raise InvalidInput(f"cannot read {file}: permission denied") from exc
     except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from exc
     if b"\x00" in data[:8192]:
         raise InvalidInput(f"{file} looks binary (it has NUL bytes); give a text file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{file} is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from None
+        raise InvalidInput(f"{file} is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from exc
     if not text.strip():
         raise InvalidInput(f"{file} is empty")
     return text
@@ -42,4 +42,4 @@ def read_json_file(path: str | Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise InvalidInput(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from ..catalog import Catalog, ModelInfo
 from ..errors import InvalidInput
+from ..providers import suggestible
 from .count import count_conversation
 from .messages import Conversation
 
@@ -80,7 +81,7 @@ def larger_windows(catalog: Catalog, model: ModelInfo, needed: int, limit: int =
         and m.context_window
         and m.context_window >= needed
         and m.prices is not None
-        and m.provider != "openrouter"
+        and suggestible(m.provider, [model.provider])
         and not m.free_trial_tier
     ]
     candidates.sort(key=lambda m: ((m.prices.input or 0) + (m.prices.output or 0), m.ref))  # type: ignore[union-attr]

@@ -52,7 +52,7 @@ class NoTimeout(Rule):
     fix = (
         "Set a timeout you can live with: OpenAI(timeout=30.0), Anthropic(timeout=30.0), requests.post(..., timeout=30)"
     )
-    scope = "project"
+    scope = "calls"
 
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         uses: dict[str, list[SiteRecord]] = defaultdict(list)

@@ -39,7 +39,7 @@ class RetiredModel(Rule):
     severity = "high"
     fix = "Move to the replacement model (see `llmwright models --search NAME`) and pin it in one config value."
 
-    scope = "project"  # model names are collected per file; the catalog is consulted once, in the main process
+    scope = "calls"  # model names are collected per file; the catalog is consulted once, in the main process
 
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         for where, model, provider, suppressed in facts.models:

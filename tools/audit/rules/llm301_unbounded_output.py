@@ -60,7 +60,7 @@ class UnboundedOutput(Rule):
     category = "cost"
     severity = "medium"
     fix = "Set max_tokens / max_completion_tokens / max_output_tokens to what the answer needs."
-    scope = "project"
+    scope = "calls"
 
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         for site in facts.sites:

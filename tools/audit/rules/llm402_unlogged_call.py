@@ -42,7 +42,7 @@ class UnloggedCall(Rule):
     category = "observability"
     severity = "low"
     fix = "Log or trace each call with model, latency, tokens and outcome (a logger line, an OpenTelemetry span)."
-    scope = "project"
+    scope = "calls"
 
     def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         if facts.traced:

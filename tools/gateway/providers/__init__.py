@@ -10,7 +10,7 @@ import importlib
 
 from llmwright.config import Config
 
-from .base import Provider, ProviderSettings, canonical_provider, load_presets, settings_for
+from .base import Provider, ProviderSettings, canonical_provider, settings_for
 
 WIRES: dict[str, str] = {
     "openai": "openai_compat:OpenAICompatProvider",
@@ -36,7 +36,6 @@ __all__ = [
     "ProviderSettings",
     "build_provider",
     "canonical_provider",
-    "load_presets",
     "settings_for",
     "wire",
 ]

@@ -14,8 +14,10 @@ from typing import Any
 
 import anthropic
 
+from llmwright.usage import Usage
+
 from ..errors import ContentRefused, LLMError, Overloaded
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 DEFAULT_MAX_TOKENS = 4096
@@ -49,7 +51,7 @@ class AnthropicProvider(Provider):
         try:
             message = await self._client().messages.create(**self._params(model, request), timeout=timeout)
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
         if message.stop_reason == "refusal":
             raise ContentRefused("the model refused to answer", provider=self.name)
         text = "".join(block.text for block in message.content if block.type == "text")
@@ -76,7 +78,7 @@ class AnthropicProvider(Provider):
                     output_tokens = event.usage.output_tokens or output_tokens
                     finish = event.delta.stop_reason or finish
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
         usage = _usage(start_usage) if start_usage is not None else Usage()
         usage.output_tokens = output_tokens
         yield Reply(text="".join(parts), usage=usage, finish_reason=finish)

@@ -1,6 +1,6 @@
 """What every wire protocol implements, and how a provider name becomes connection settings.
 
-A provider is a connection preset (base URL, key variable: `presets.toml`, overridable in
+A provider is a row of `llmwright/providers.toml` (base URL, key variable; overridable in
 `[providers.NAME]`) plus a wire protocol (`kind`). Wire modules translate `CallRequest`
 to their format and map their SDK's exceptions onto `llmwright.gateway.errors`.
 """
@@ -8,23 +8,20 @@ to their format and map their SDK's exceptions onto `llmwright.gateway.errors`.
 from __future__ import annotations
 
 import os
-import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from llmwright.config import Config, ProviderConfig
 from llmwright.errors import InvalidInput
+from llmwright.providers import canonical_provider as table_canonical
+from llmwright.providers import provider_rows
+from llmwright.secrets import register_key_env, scrub_secrets
 
 from ..errors import LLMError, NotConfigured, ProviderUnavailable, Timeout, error_for_status, parse_retry_after
 from ..models import CallRequest, Reply
-from ..redact import register_key_env, scrub_secrets
-
-PRESETS_FILE = Path(__file__).with_name("presets.toml")
 
 
 @dataclass(frozen=True)
@@ -49,45 +46,33 @@ class ProviderSettings:
         return key
 
 
-@cache
-def load_presets() -> dict[str, dict]:
-    presets = tomllib.loads(PRESETS_FILE.read_text(encoding="utf-8"))
-    for preset in presets.values():
-        register_key_env(preset.get("api_key_env", ""))
-    return presets
-
-
 def canonical_provider(name: str, config: Config) -> str:
-    key = name.lower()
-    if key in config.providers:
-        return key
-    for canonical, preset in load_presets().items():
-        if key == canonical or key in preset.get("aliases", []):
-            return canonical
-    known = ", ".join([*load_presets(), *config.providers])
-    raise InvalidInput(
-        f"unknown provider {name!r}: add a [providers.{key}] table with kind and base_url. Known: {known}"
-    )
+    """The canonical name of a provider: a `[providers.NAME]` table of the config, or a row of the table."""
+    try:
+        return table_canonical(name, extra=config.providers)
+    except InvalidInput as exc:
+        key = name.strip().lower()
+        raise InvalidInput(f"{exc} Or add a [providers.{key}] table with kind and base_url.") from exc
 
 
 def settings_for(name: str, config: Config) -> ProviderSettings:
     canonical = canonical_provider(name, config)
-    preset = load_presets().get(canonical, {})
+    row = provider_rows().get(canonical)
     options = config.providers.get(canonical, ProviderConfig())
-    kind = options.kind or preset.get("kind")
-    base_url = options.base_url if options.base_url is not None else preset.get("base_url", "")
+    kind = options.kind or (row.kind if row else None)
+    base_url = options.base_url if options.base_url is not None else (row.base_url if row else "")
     if not kind:
         raise InvalidInput(f"[providers.{canonical}] needs kind = openai, azure, anthropic or ollama")
     if kind != "azure" and not base_url:
         raise InvalidInput(f"[providers.{canonical}] needs a base_url")
-    key_env = options.api_key_env if options.api_key_env is not None else preset.get("api_key_env", "")
+    key_env = options.api_key_env if options.api_key_env is not None else (row.api_key_env if row else "")
     register_key_env(key_env)
     return ProviderSettings(
         name=canonical,
         kind=kind,
         base_url=base_url,
         api_key_env=key_env,
-        max_tokens_param=preset.get("max_tokens_param", "max_tokens"),
+        max_tokens_param=row.max_tokens_param if row else "max_tokens",
         options=options,
     )
 

@@ -1,4 +1,4 @@
-"""Ollama's native `/api/chat` over `httpx`, for what its OpenAI-compatible `/v1` lacks
+"""Ollama's native `/api/chat` over `httpx2`, for what its OpenAI-compatible `/v1` lacks
 (model options such as `num_ctx`, JSON-schema `format`, a cheap `/api/tags` health check).
 Streaming is newline-delimited JSON, not SSE.
 """
@@ -9,18 +9,20 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import httpx2
+
+from llmwright.usage import Usage
 
 from ..errors import LLMError, ProviderUnavailable, Timeout
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 
 class OllamaProvider(Provider):
-    def _new_client(self) -> httpx.AsyncClient:
+    def _new_client(self) -> httpx2.AsyncClient:
         key = self.settings.api_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.AsyncClient(
+        return httpx2.AsyncClient(
             base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
         )
 
@@ -60,7 +62,7 @@ class OllamaProvider(Provider):
                 tool_calls=message.get("tool_calls") or [],
             )
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
         parts: list[str] = []
@@ -85,18 +87,18 @@ class OllamaProvider(Provider):
             if not last:
                 raise ProviderUnavailable("stream ended without its final message", provider=self.name)
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
         yield Reply(text="".join(parts), usage=_usage(last), finish_reason=last.get("done_reason"))
 
     async def is_available(self) -> bool:
         """Health check: `/api/tags` answers when the Ollama daemon is up."""
         try:
             response = await self._client().get("/api/tags", timeout=2.0)
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             return False
         return response.status_code == 200
 
-    def _check(self, response: httpx.Response, text: str) -> None:
+    def _check(self, response: httpx2.Response, text: str) -> None:
         if response.status_code >= 400:
             try:
                 body: object = response.json()
@@ -107,13 +109,13 @@ class OllamaProvider(Provider):
     def _map(self, exc: Exception) -> LLMError:
         if isinstance(exc, LLMError):
             return exc
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx2.TimeoutException):
             return Timeout("request timed out", provider=self.name)
-        if isinstance(exc, httpx.TransportError):
+        if isinstance(exc, httpx2.TransportError):
             return ProviderUnavailable(f"connection failed ({type(exc).__name__})", provider=self.name)
         return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
 
-    async def _close(self, client: httpx.AsyncClient) -> None:
+    async def _close(self, client: httpx2.AsyncClient) -> None:
         await client.aclose()
 
 

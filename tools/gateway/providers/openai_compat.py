@@ -13,8 +13,10 @@ from typing import Any
 
 import openai
 
+from llmwright.usage import Usage
+
 from ..errors import LLMError
-from ..models import CallRequest, Reply, Usage
+from ..models import CallRequest, Reply
 from .base import Provider
 
 
@@ -53,7 +55,7 @@ class OpenAICompatProvider(Provider):
                 tool_calls=calls,
             )
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
         parts: list[str] = []
@@ -72,7 +74,7 @@ class OpenAICompatProvider(Provider):
                         parts.append(delta)
                         yield delta
         except Exception as exc:
-            raise self._map(exc) from None
+            raise self._map(exc) from exc
         yield Reply(text="".join(parts), usage=usage, finish_reason=finish)
 
     def _map(self, exc: Exception) -> LLMError:

@@ -57,7 +57,7 @@ def _request(raw: dict[str, Any]) -> CallRequest:
         return CallRequest(messages=messages, system=system)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InvalidInput(f"input: {str(first['msg']).removeprefix('Value error, ')}") from None
+        raise InvalidInput(f"input: {str(first['msg']).removeprefix('Value error, ')}") from exc
 
 
 def _check(raw: dict[str, Any]) -> Check:
@@ -86,7 +86,7 @@ def parse_case(raw: Any, where: str, default_id: str) -> EvalCase:
             raise InvalidInput("id must be a non-empty string or a number")
         return EvalCase(id=str(case_id), where=where, request=_request(raw), check=_check(raw))
     except InvalidInput as exc:
-        raise InvalidInput(f"{where}: {exc}") from None
+        raise InvalidInput(f"{where}: {exc}") from exc
 
 
 def parse_cases(items: Iterable[tuple[str, str, Any]]) -> list[EvalCase]:
@@ -119,8 +119,8 @@ def load_cases(path: str | Path) -> list[EvalCase]:
         raise InvalidInput(f"eval file {path} {what}; give a .jsonl file with one case per line")
     try:
         text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"eval file {path} is not UTF-8 text; save it as UTF-8 JSON Lines") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"eval file {path} is not UTF-8 text; save it as UTF-8 JSON Lines") from exc
     if not text.strip():
         raise InvalidInput(f"eval file {path} is empty: write one JSON object per line, e.g. {EXAMPLE}")
     return parse_cases(_lines(file.name, text))
@@ -135,5 +135,5 @@ def _lines(name: str, text: str) -> Iterable[tuple[str, str, Any]]:
             raw = json.loads(line)
         except ValueError as exc:
             detail = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            raise InvalidInput(f"{where}: not valid JSON ({detail}); each line must be one JSON object") from None
+            raise InvalidInput(f"{where}: not valid JSON ({detail}); each line must be one JSON object") from exc
         yield where, f"line {number}", raw

@@ -1,14 +1,54 @@
-"""`llmwright usage` and `usage_report`: the ledger summarised."""
+"""What calls used, shared by the gateway, cost, selection and the front doors.
+
+`Usage` is one call's tokens; `summarise` reads the gateway's usage ledger for `llmwright usage`
+and `usage_report`; `percentile` is the one definition every latency figure uses, so the same
+ledger gives the same p95 wherever it is shown.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .ledger import default_ledger_path
+from .paths import ledger_path
+
+
+class Usage(BaseModel):
+    """Tokens of one call. `input_tokens` includes cache reads and writes; `output_tokens` includes reasoning."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks, None for no values.
+
+    The "inclusive" method (numpy's default, `statistics.quantiles(method="inclusive")`): the
+    result always lies within the observed values, and one value is its own percentile.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * min(max(q, 0.0), 100.0) / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _rounded(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 class ModelUsage(BaseModel):
@@ -36,17 +76,9 @@ class UsageSummary(BaseModel):
     per_day: dict[str, float] = Field(default_factory=dict, description="cost in USD per UTC day")
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index], 1)
-
-
 def summarise(path: str | Path | None = None, since: str | None = None) -> UsageSummary:
     """Totals of the ledger, optionally from an ISO date (`since`) on."""
-    ledger = Path(path) if path else default_ledger_path()
+    ledger = Path(path) if path else ledger_path()
     summary = UsageSummary(ledger=str(ledger))
     latencies: list[float] = []
     models: dict[str, ModelUsage] = {}
@@ -85,9 +117,9 @@ def summarise(path: str | Path | None = None, since: str | None = None) -> Usage
     if summary.calls:
         summary.error_rate = round(summary.errors / summary.calls, 4)
         summary.cache_hit_rate = round(summary.cache_hits / summary.calls, 4)
-    summary.latency_ms_p50 = percentile(latencies, 0.50)
-    summary.latency_ms_p95 = percentile(latencies, 0.95)
-    summary.latency_ms_p99 = percentile(latencies, 0.99)
+    summary.latency_ms_p50 = _rounded(percentile(latencies, 50))
+    summary.latency_ms_p95 = _rounded(percentile(latencies, 95))
+    summary.latency_ms_p99 = _rounded(percentile(latencies, 99))
     summary.per_model = sorted(models.values(), key=lambda m: -m.calls)
     summary.per_day = dict(sorted(days.items()))
     return summary
