@@ -72,6 +72,7 @@ def test_links_loops_and_unreadable_files(tmp_path: Path) -> None:
     reasons = _reasons(report)
     assert reasons["escape"] == "symlink points outside the audited root"
     assert reasons["escape_file.py"] == "symlink points outside the audited root"
+    assert reasons["pkg/loop"] == reasons["pkg/self"] == "symlink loop (links to a folder that contains it)"
     if os.geteuid() != 0:  # root reads anything
         assert reasons["locked.py"].startswith("unreadable")
     assert sorted({f.path for f in report.findings}) == (["locked.py"] if os.geteuid() == 0 else []) + ["pkg/a.py"]

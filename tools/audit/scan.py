@@ -6,9 +6,9 @@ provider host, an endpoint path or a distinctive SDK method chain, hold a key-sh
 literal, or (second round) name something another module of the project exports as an
 LLM client, factory or wrapper.
 
-The checks are ordered and shaped for CPython's byte search: one regex whose alternatives
-share a literal prefix (`import `/`from `), plain substring tests for the rest, and one
-small regex per key prefix (each starts with a literal, so it is a fast scan).
+The checks are ordered and shaped for CPython's byte search: one regex for the imports, plain
+substring tests for the rest, grouped behind a shorter substring they share (`api.` before
+fifteen provider hosts), and a key-shaped regex only where its prefix occurs.
 """
 
 from __future__ import annotations
@@ -48,16 +48,29 @@ _LITERALS: tuple[bytes, ...] = tuple(
         }
     )
 )
+# Substrings shared by several literals: a file without the gate skips its whole group.
+_GATES = (b"api.", b"completions", b"messages", b"responses", b"invoke", b"Content", b"_content", b"huggingface.co")
+
+
+def _grouped(literals: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    groups: dict[bytes, list[bytes]] = {}
+    for literal in literals:
+        gate = next((g for g in _GATES if g in literal), literal)
+        groups.setdefault(gate, []).append(literal)
+    return tuple((gate, tuple(found)) for gate, found in groups.items())
+
+
+_LITERAL_GROUPS = _grouped(_LITERALS)
 _KEYS = tuple(
-    re.compile(pattern)
-    for pattern in (
-        rb"sk-[A-Za-z0-9_-]{20}",
-        rb"AIza[0-9A-Za-z_-]{35}",
-        rb"gsk_[A-Za-z0-9]{20}",
-        rb"hf_[A-Za-z0-9]{30}",
-        rb"xai-[A-Za-z0-9]{30}",
-        rb"r8_[A-Za-z0-9]{30}",
-        rb"pplx-[A-Za-z0-9]{30}",
+    (prefix, re.compile(re.escape(prefix) + rest))
+    for prefix, rest in (
+        (b"sk-", rb"[A-Za-z0-9_-]{20}"),
+        (b"AIza", rb"[0-9A-Za-z_-]{35}"),
+        (b"gsk_", rb"[A-Za-z0-9]{20}"),
+        (b"hf_", rb"[A-Za-z0-9]{30}"),
+        (b"xai-", rb"[A-Za-z0-9]{30}"),
+        (b"r8_", rb"[A-Za-z0-9]{30}"),
+        (b"pplx-", rb"[A-Za-z0-9]{30}"),
     )
 )
 
@@ -66,17 +79,19 @@ def mentions_llm(data: bytes) -> bool:
     """True when the file may hold an LLM call, client, endpoint or key."""
     if _IMPORTS.search(data):
         return True
-    if any(literal in data for literal in _LITERALS):
-        return True
-    return any(key.search(data) for key in _KEYS)
+    for gate, literals in _LITERAL_GROUPS:
+        if gate in data and any(literal in data for literal in literals):
+            return True
+    return any(prefix in data and key.search(data) for prefix, key in _KEYS)
 
 
 _EXECUTES = re.compile(rb"(?<![.\w])(?:exec|eval)\(|import_module\(|run_path\(|subprocess\.|os\.system\(")
+_EXECUTE_WORDS = (b"exec(", b"eval(", b"import_module(", b"run_path(", b"subprocess.", b"os.system(")
 
 
 def runs_strings(data: bytes) -> bool:
     """Code that may execute a string (exec, eval, a shell, an import by name)."""
-    return _EXECUTES.search(data) is not None
+    return any(word in data for word in _EXECUTE_WORDS) and _EXECUTES.search(data) is not None
 
 
 def words_pattern(names: set[str]) -> bytes | None:

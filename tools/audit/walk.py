@@ -150,8 +150,10 @@ def _classify(entry: os.DirEntry[str], path: Path, root: Path, seen: set[Path]) 
         if not target.is_relative_to(root):
             return "symlink points outside the audited root"
         if target.is_dir():
-            if target in seen or root.is_relative_to(target):
-                return ""  # a loop or an alias of a directory already walked
+            if path.parent.resolve().is_relative_to(target):
+                return "symlink loop (links to a folder that contains it)"
+            if target in seen:
+                return ""  # an alias of a directory already walked
             return "dir"
         return "file" if target.is_file() else "not a regular file (FIFO, socket or device)"
     if entry.is_dir(follow_symlinks=False):
