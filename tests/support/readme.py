@@ -80,9 +80,12 @@ def cli_commands_table() -> str:
 def audit_rules_table() -> str:
     from llmwright.audit import rule_catalog
 
-    rows = ["| id | name | default severity | category | scope |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| id | name | default severity | category | scope | flags |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for rule in rule_catalog():
-        rows.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.category} | {rule.scope} |")
+        rows.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.category} | {rule.scope} | {rule.title} |")
     return "\n".join(rows) + "\n"
 
 
