@@ -43,6 +43,8 @@ class Catalog:
     data_version: str
     day: date = field(default_factory=today)
     data_date: date | None = None
+    # The moment prices are read at (some change by the hour); None: the moment of each estimate.
+    priced_at: datetime | None = None
     _by_ref: dict[str, ModelInfo] = field(init=False, repr=False)
     _aliases: dict[str, ModelInfo] = field(init=False, repr=False)
 
@@ -212,4 +214,6 @@ def catalog_loaded() -> bool:
 
 def catalog_at(at: datetime) -> Catalog:
     """A catalog priced and dated at a fixed moment (tests, reproducible reports)."""
-    return Catalog(models=build_models(at=at), data_version=data_version(), day=at.date(), data_date=data_date())
+    return Catalog(
+        models=build_models(at=at), data_version=data_version(), day=at.date(), data_date=data_date(), priced_at=at
+    )
