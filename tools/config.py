@@ -78,6 +78,7 @@ class GatewayConfig(_Strict):
     backoff_base_s: float = Field(0.5, ge=0)
     backoff_max_s: float = Field(20.0, ge=0)
     retry_after_max_s: float = Field(30.0, ge=0, description="cap on a provider's Retry-After")
+    allow_retired: bool = Field(False, description="send calls to models past their retirement date anyway")
 
     def ledger_file(self) -> Path | None:
         """The usage ledger the gateway writes under this configuration; None when the ledger is off."""

@@ -44,7 +44,7 @@ async def test_two_thousand_concurrent_requests_each_end_in_a_result_or_one_type
         request = CallRequest.from_prompt(f"request {i}", deadline_s=DEADLINE_S)
         started = time.monotonic()
         try:
-            result = await gateway.complete(request, "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
+            result = await gateway.complete(request, "anthropic:claude-sonnet-4-6", fallback=["openai:gpt-4o-mini"])
             assert result.text == "Hello from the fake provider."
             assert len([a for a in result.attempts if a.provider == "anthropic" and a.outcome != "skipped"]) <= 3
             outcomes.append("result")

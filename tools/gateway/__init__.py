@@ -3,7 +3,7 @@
 from llmwright.gateway import Gateway
 
 async with Gateway() as gateway:
-    result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
+    result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-6", fallback=["openai:gpt-4o-mini"])
 """
 
 from llmwright.usage import Usage
@@ -17,10 +17,12 @@ from .errors import (
     ContentRefused,
     ContextTooLong,
     LLMError,
+    ModelRetired,
     NotConfigured,
     Overloaded,
     ProviderUnavailable,
     RateLimited,
+    RequestRefused,
     RetryableError,
     Skipped,
     StreamInterrupted,
@@ -46,6 +48,7 @@ __all__ = [
     "ContextTooLong",
     "Gateway",
     "LLMError",
+    "ModelRetired",
     "NotConfigured",
     "Overloaded",
     "Provider",
@@ -54,6 +57,7 @@ __all__ = [
     "ProviderUnavailable",
     "RateLimited",
     "Reply",
+    "RequestRefused",
     "RetryableError",
     "Skipped",
     "StreamInterrupted",

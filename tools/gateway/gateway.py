@@ -20,7 +20,7 @@ from llmwright.config import Config, load_config
 from llmwright.cost import cost_of_usage
 from llmwright.errors import InvalidInput
 
-from . import budget, telemetry
+from . import budget, preflight, telemetry
 from .breaker import Breaker
 from .cache import Cache, build_cache, cache_key
 from .errors import (
@@ -125,8 +125,10 @@ class Gateway:
             if not model:
                 raise InvalidInput(f"model reference {ref!r} must look like provider:model, e.g. openai:gpt-4o-mini")
             provider = canonical_provider(provider_raw, self.config)
+            target = Target(ref=ref, provider=provider, model=model, info=lookup(ref, provider))
+            preflight.check_model(target, self.config)  # before the wire's SDK is even imported
             self.link(provider)
-            self._targets[ref] = Target(ref=ref, provider=provider, model=model, info=lookup(ref, provider))
+            self._targets[ref] = target
         return self._targets[ref]
 
     def _caps(self, target: Target, route: str | None) -> list[budget.Cap]:
@@ -173,8 +175,7 @@ class Gateway:
         if isinstance(request, str):
             request = CallRequest.from_prompt(request)
         route_name, refs = self.resolve_chain(model, fallback, route)
-        for ref in refs:
-            self.target(ref)
+        preflight.check_request(request, [self.target(ref) for ref in refs])
         return request, route_name, refs
 
     def _redactor(self, request: CallRequest) -> tuple[CallRequest, Redactor | None]:
