@@ -88,6 +88,14 @@ def lay_out_package(checkout: Path, site: Path) -> None:
     compileall.compile_dir(site, quiet=1, invalidation_mode=compileall.py_compile.PycInvalidationMode.CHECKED_HASH)
 
 
+def installed_path(path: str) -> Path:
+    """Where a file of the checkout lands in the package as it installs (tools/x.py -> llmwright/x.py)."""
+    for folder, target in LAYOUT:
+        if Path(path).is_relative_to(folder):
+            return Path(target) / Path(path).relative_to(folder)
+    raise SystemExit(f"{path}: not in the package (it lays out {', '.join(f for f, _ in LAYOUT)})")
+
+
 def copy_checkout(target: Path) -> None:
     """The checkout's files as they are now (tracked or new, not ignored): edits made during a run
     (a test being written) cannot change what the run measures."""
@@ -197,7 +205,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume
     checkout, site = home / "checkout", home / "site"
     copy_checkout(checkout)
     lay_out_package(checkout, site)
-    target = site / "llmwright" / Path(module.path).relative_to("tools")
+    target = site / installed_path(module.path)
     session, stamp = home / "session.sqlite", home / "source.py"
     source = target.read_text(encoding="utf-8")
     if not (resume and reopen_survivors(session, source, stamp)):
