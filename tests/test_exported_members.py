@@ -35,7 +35,7 @@ EXPORTS = {
     },
     "llmwright.gateway": {
         "AllProvidersFailed", "Attempt", "AuthFailed", "BadRequest", "BudgetExceeded", "CallRequest", "CallResult",
-        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "LLMError", "NotConfigured", "Overloaded",
+        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "IncompleteResponse", "LLMError", "NotConfigured", "Overloaded",
         "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable", "RateLimited", "Reply",
         "RetryableError", "Skipped", "StreamInterrupted", "TerminalError", "Timeout", "Usage", "WIRES",
         "build_provider",

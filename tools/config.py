@@ -78,12 +78,30 @@ class GatewayConfig(_Strict):
     backoff_base_s: float = Field(0.5, ge=0)
     backoff_max_s: float = Field(20.0, ge=0)
     retry_after_max_s: float = Field(30.0, ge=0, description="cap on a provider's Retry-After")
+    max_wait_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="share of the remaining deadline a link may wait for a rate-limit slot or a 429 cool-down "
+        "when a later link could answer; a longer wait skips to that link",
+    )
 
     def ledger_file(self) -> Path | None:
         """The usage ledger the gateway writes under this configuration; None when the ledger is off."""
         if not self.ledger:
             return None
         return Path(self.ledger_path) if self.ledger_path else ledger_path()
+
+
+class SharedConfig(_Strict):
+    """`[shared]`: state several gateway processes and hosts share. `none`: each process keeps its
+    own rate limits and breakers, and budgets follow the ledger file (one host). `redis`: rate limits
+    (rpm, tpm), budget spend, breaker state and single-flight live in Redis, changed atomically."""
+
+    backend: Literal["none", "redis"] = "none"
+    url: str | None = Field(None, description="redis://host:port/db (default: [cache] url when it is redis)")
+    prefix: str = Field("llmwright", min_length=1, description="key namespace: deployments that share nothing")
+    timeout_s: float = Field(0.25, gt=0, le=10, description="per Redis operation; past it a process uses its own")
 
 
 class AuditConfig(_Strict):
@@ -111,6 +129,7 @@ class Config(_Strict):
     routes: dict[str, RouteConfig] = Field(default_factory=dict)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    shared: SharedConfig = Field(default_factory=SharedConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     prompts: PromptsConfig = Field(default_factory=PromptsConfig)
     _file: Path | None = PrivateAttr(None)

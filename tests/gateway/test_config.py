@@ -29,6 +29,7 @@ def test_llmwright_toml_and_pyproject(tmp_path, monkeypatch):
         ("[providers.openai]\napi_key = 'sk-x'\n", "unknown key 'api_key' in "),
         ("[cache]\nbackend = 'disk'\n", "cache.backend"),
         ("[routes.main]\nchain = []\n", "routes.main.chain"),
+        ("[shared]\nbackend = 'memcached'\n", "shared.backend"),
         ("not toml [", "not valid TOML"),
     ],
 )
@@ -54,7 +55,10 @@ def test_feature_flag_from_the_environment(tmp_path, monkeypatch):
         ("[cache]\nttl = 5\n", "unknown key 'ttl' in [cache]; did you mean 'ttl_s'?"),
         ("[audit]\nexclud = []\n", "unknown key 'exclud' in [audit]; did you mean 'exclude'?"),
         ("[prompts]\nmodels = 'openai:gpt-4o'\n", "unknown key 'models' in [prompts]; did you mean 'model'?"),
-        ("[zzz]\n", "unknown table [zzz]; valid tables: providers, routes, cache, gateway, audit, prompts"),
+        ("[sharde]\nbackend = 'redis'\n", "unknown table [sharde]; did you mean [shared]?"),
+        ("[shared]\nbakend = 'redis'\n", "unknown key 'bakend' in [shared]; did you mean 'backend'?"),
+        ("[gateway]\nmax_wait_shar = 0.5\n", "unknown key 'max_wait_shar' in [gateway]; did you mean 'max_wait_share'?"),
+        ("[zzz]\n", "unknown table [zzz]; valid tables: providers, routes, cache, gateway, shared, audit, prompts"),
     ],
 )
 def test_a_misspelled_table_or_key_is_named_with_the_closest_valid_name(tmp_path, text, message):

@@ -102,7 +102,7 @@ async def test_canary_key_never_leaks(fake, tmp_path, monkeypatch, caplog):
         outputs += [str(caught.value), json.dumps([a.model_dump() for a in caught.value.attempts])]
         result = await gateway.complete(f"my key is {CANARY}", SECONDARY, fallback=[PRIMARY])
         outputs.append(result.model_dump_json())
-        outputs.append(json.dumps([s.model_dump() for s in gateway.status()]))
+        outputs.append(json.dumps([s.model_dump() for s in await gateway.status()]))
     outputs.append(str(fake.requests("p1")[-1].body))  # redaction masked the key in the prompt too
     cli = run_cli("call", "hi", "-m", SECONDARY, "--format", "json", env={**KEYS, "LLMWRIGHT_LOG_LEVEL": "DEBUG"})
     outputs += [cli.stdout, cli.stderr]

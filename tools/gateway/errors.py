@@ -6,7 +6,8 @@
         │   ├── RateLimited           429
         │   ├── Overloaded            503 / 529
         │   ├── Timeout               no answer within the attempt's timeout or the deadline
-        │   └── ProviderUnavailable   5xx, connection failed, malformed or incomplete response
+        │   └── ProviderUnavailable   5xx, connection failed, malformed response
+        │       ├── IncompleteResponse  a 200 cut before its terminal event, or with no answer in it
         │       └── Skipped           not tried: nothing would change within this call
         │           ├── CircuitOpen
         │           └── NotConfigured
@@ -83,6 +84,15 @@ class Overloaded(RetryableError):
 
 class ProviderUnavailable(RetryableError):
     """5xx, connection refused or reset, malformed response: the provider did not answer."""
+
+
+class IncompleteResponse(ProviderUnavailable):
+    """A 200 that is not an answer: the stream ended before its terminal event (`finish_reason`,
+    `message_stop`, `done`), or the body held no choice, no content block or no text at all.
+
+    Never returned as a success and never cached: before any text reached the caller it is
+    retried like an outage; after, the caller gets `StreamInterrupted` with the partial text.
+    """
 
 
 class Timeout(RetryableError):

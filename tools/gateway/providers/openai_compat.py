@@ -46,19 +46,21 @@ class OpenAICompatProvider(Provider):
     async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply:
         try:
             response = await self._client().chat.completions.create(**self._params(model, request), timeout=timeout)
-            choice = response.choices[0]
-            calls = [c.model_dump(exclude_none=True) for c in (choice.message.tool_calls or [])]
-            return Reply(
-                text=choice.message.content or "",
-                usage=_usage(response.usage),
-                finish_reason=choice.finish_reason,
-                tool_calls=calls,
-            )
+            choices = response.choices or []
+            if not choices:
+                raise self.incomplete("the body held no choice")
+            choice = choices[0]
+            message = choice.message
+            calls = [c.model_dump(exclude_none=True) for c in (message.tool_calls or [])] if message else []
+            text = (message.content or "") if message else ""
         except Exception as exc:
             raise self._map(exc) from exc
+        return self.answer(text, _usage(response.usage), choice.finish_reason, calls)
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
+        """Complete only once a choice carried its `finish_reason`: a stream that just stops is cut."""
         parts: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
         usage, finish = Usage(), None
         try:
             stream = await self._client().chat.completions.create(
@@ -67,15 +69,21 @@ class OpenAICompatProvider(Provider):
             async for chunk in stream:
                 if chunk.usage is not None:
                     usage = _usage(chunk.usage)
-                for choice in chunk.choices:
+                for choice in chunk.choices or ():
                     finish = choice.finish_reason or finish
-                    delta = choice.delta.content if choice.delta else None
-                    if delta:
-                        parts.append(delta)
-                        yield delta
+                    delta = choice.delta
+                    if delta is None:
+                        continue
+                    for call in delta.tool_calls or ():
+                        _merge_tool_call(calls, call)
+                    if delta.content:
+                        parts.append(delta.content)
+                        yield delta.content
         except Exception as exc:
             raise self._map(exc) from exc
-        yield Reply(text="".join(parts), usage=usage, finish_reason=finish)
+        if finish is None:
+            raise self.incomplete(f"the stream ended without a finish_reason after {len(parts)} deltas")
+        yield self.answer("".join(parts), usage, finish, [calls[i] for i in sorted(calls)])
 
     def _map(self, exc: Exception) -> LLMError:
         return self.sdk_error(exc, openai) or self.malformed(exc)
@@ -90,6 +98,15 @@ class AzureOpenAIProvider(OpenAICompatProvider):
             api_version=self.settings.options.api_version or "2024-10-21",
             **self.sdk_options(),
         )
+
+
+def _merge_tool_call(calls: dict[int, dict[str, Any]], delta: Any) -> None:
+    """Tool calls arrive in pieces keyed by index: the id and name once, the arguments in fragments."""
+    call = calls.setdefault(delta.index, {"id": "", "type": "function", "function": {"name": "", "arguments": ""}})
+    call["id"] = delta.id or call["id"]
+    if delta.function is not None:
+        call["function"]["name"] += delta.function.name or ""
+        call["function"]["arguments"] += delta.function.arguments or ""
 
 
 def _usage(raw: Any) -> Usage:
