@@ -57,7 +57,10 @@ def test_feature_flag_from_the_environment(tmp_path, monkeypatch):
         ("[prompts]\nmodels = 'openai:gpt-4o'\n", "unknown key 'models' in [prompts]; did you mean 'model'?"),
         ("[sharde]\nbackend = 'redis'\n", "unknown table [sharde]; did you mean [shared]?"),
         ("[shared]\nbakend = 'redis'\n", "unknown key 'bakend' in [shared]; did you mean 'backend'?"),
-        ("[gateway]\nmax_wait_shar = 0.5\n", "unknown key 'max_wait_shar' in [gateway]; did you mean 'max_wait_share'?"),
+        (
+            "[gateway]\nmax_wait_shar = 0.5\n",
+            "unknown key 'max_wait_shar' in [gateway]; did you mean 'max_wait_share'?",
+        ),
         ("[zzz]\n", "unknown table [zzz]; valid tables: providers, routes, cache, gateway, shared, audit, prompts"),
     ],
 )

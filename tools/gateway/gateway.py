@@ -42,7 +42,7 @@ from .link import Link
 from .loops import PerLoop
 from .meter import Meter
 from .models import Attempt, CallRequest, CallResult, Reply
-from .providers import build_provider, canonical_provider
+from .providers import build_provider, canonical_provider, settings_for, wire
 from .redact import Redactor
 from .retry import RetryPolicy
 from .shared import Shared
@@ -51,6 +51,12 @@ from .targets import Target, estimate_input_tokens, resolve
 
 logger = logging.getLogger("llmwright.gateway")
 _DEFAULT: Any = object()
+
+
+def _load(kinds: list[str]) -> None:
+    """Import the wires' SDKs (in a worker thread: seconds of import must not stall the loop)."""
+    for kind in kinds:
+        wire(kind)
 
 
 @dataclass
@@ -144,25 +150,31 @@ class Gateway:
         return self.links[provider]
 
     def target(self, ref: str) -> Target:
-        """The reference checked for shape and provider (cheap: the catalog entry is looked up later)."""
+        """The reference checked for shape and provider settings — cheap: no SDK is imported, no
+        catalog read (`targets` does both, off the event loop)."""
         if ref not in self._targets:
             provider_raw, _, model = ref.partition(":")
             if not model:
                 raise InvalidInput(f"model reference {ref!r} must look like provider:model, e.g. openai:gpt-4o-mini")
             provider = canonical_provider(provider_raw, self.config)
-            self.link(provider)
+            settings_for(provider, self.config)  # a provider table missing its kind or base_url fails here
             self._targets[ref] = Target(ref=ref, provider=provider, model=model)
         return self._targets[ref]
 
     async def targets(self, refs: Sequence[str]) -> list[Target]:
-        """The chain's targets with their catalog entries, looked up off the event loop.
+        """The chain's targets, their links built and catalog entries looked up — the slow first
+        loads (an SDK import takes seconds, the catalog one) in a worker thread, never on the loop.
 
         This is where a call's models are known before anything is sent: the place for checks
         of a target against the request (a retired model, a window or output cap too small).
         """
         targets = [self.target(ref) for ref in refs]
-        if not all(t.resolved for t in targets):
+        if not all(t.resolved and t.provider in self.links for t in targets):
             async with self._resolving.get():
+                unbuilt = {t.provider for t in targets if t.provider not in self.links}
+                await asyncio.to_thread(_load, [settings_for(p, self.config).kind for p in unbuilt])
+                for provider in unbuilt:
+                    self.link(provider)
                 await resolve(targets)
         return targets
 

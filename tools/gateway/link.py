@@ -164,10 +164,11 @@ class Link:
                 raise skip(exc) from None
             if admission.verdict != "wait":
                 return admission
-            if time.monotonic() + admission.seconds > wait_until:
+            pause = admission.seconds + self.policy.jitter()  # spread the calls that waited it out
+            if time.monotonic() + pause > wait_until:
                 message = f"(local) cooling down for {admission.seconds:.1f}s after a 429 (Retry-After)"
                 raise skip(RateLimited(message, provider=self.name))
-            await asyncio.sleep(admission.seconds)
+            await asyncio.sleep(pause)
 
     # -- after an attempt ----------------------------------------------------------------------
 

@@ -40,6 +40,11 @@ class RetryPolicy:
         floor = max(self.retry_after(error), window)
         return floor + self.rng.uniform(0, window)
 
+    def jitter(self) -> float:
+        """A draw over the first backoff window: what calls that waited out a cool-down add, so they
+        do not all come back at its last instant."""
+        return self.rng.uniform(0, self.backoff(0))
+
     def retry_after(self, error: RetryableError) -> float:
         return min(error.retry_after, self.retry_after_max_s) if error.retry_after is not None else 0.0
 
