@@ -93,15 +93,18 @@ async def test_only_one_trial_at_a_time_while_half_open(fake, tmp_path):
 async def test_twenty_429s_cool_the_provider_down_for_retry_after_and_never_open_the_breaker(fake, tmp_path):
     clock = Clock()
     config = config_for(fake, tmp_path, providers={"openai": {"fail_max": 2, "max_retries": 0, "reset_timeout_s": 30}})
-    fake.fail("p1", *[Fault("status", 429, retry_after=2)] * 20)
+    fake.gather("p1", 20)  # twenty calls in flight together ...
+    fake.fail("p1", *[Fault("status", 429, retry_after=2)] * 20)  # ... all told to come back in 2 s
     async with Gateway(config, clock=clock) as gateway:
         breaker = gateway.link("openai").breaker
-        limited = await asyncio.gather(*(gateway.complete(f"a{i}", REF, fallback=[FALLBACK]) for i in range(20)))
+        quick = CallRequest.from_prompt("first", deadline_s=1)  # may not wait 2 s: the fallback answers
+        limited = await asyncio.gather(
+            *(gateway.complete(quick.model_copy(), REF, fallback=[FALLBACK]) for _ in range(20))
+        )
         assert all(r.provider == "groq" and r.attempts[0].error == "RateLimited" for r in limited)
         assert breaker.state == "closed" and breaker.fail_counter == 0  # 429 is not an outage
         # Within the 2 s cool-down, calls that may not wait that long go straight to the fallback ...
-        quick = CallRequest.from_prompt("during", deadline_s=1)
-        during = await gateway.complete(quick, REF, fallback=[FALLBACK])
+        during = await gateway.complete(CallRequest.from_prompt("during", deadline_s=1), REF, fallback=[FALLBACK])
         assert next((a.provider, a.outcome, a.error) for a in during.attempts) == ("openai", "skipped", "RateLimited")
         assert "cooling down" in during.attempts[0].message
         clock.advance(2.1)  # ... and after Retry-After (not the breaker's 30 s) the provider is back

@@ -160,14 +160,25 @@ class SafeCache:
         self.inner, self.timeout_s = inner, timeout_s
         self.faults = 0
         self._logged_at = -self.LOG_EVERY_S
+        self._writes: set[asyncio.Task[None]] = set()
 
-    async def get(self, key: str) -> str | None:
+    async def get(self, key: str, within: float | None = None) -> str | None:
+        """The entry, or None on a miss, a fault, or no answer within `timeout_s` (or `within`, the
+        caller's remaining deadline)."""
+        limit = self.timeout_s if within is None else max(min(self.timeout_s, within), 0.0)
         try:
-            async with asyncio.timeout(self.timeout_s):
+            async with asyncio.timeout(limit):
                 return await self.inner.get(key)
         except Exception as exc:
             self._fault("read", exc)
             return None
+
+    def store_later(self, key: str, value: str, ttl_s: float) -> asyncio.Task[None]:
+        """Write in the background: an answer is returned without waiting for the cache."""
+        task = asyncio.get_running_loop().create_task(self.set(key, value, ttl_s))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return task
 
     async def set(self, key: str, value: str, ttl_s: float) -> None:
         try:
@@ -177,6 +188,10 @@ class SafeCache:
             self._fault("write", exc)
 
     async def aclose(self) -> None:
+        """Finish the writes in flight (within `timeout_s`), then close the backend."""
+        pending = [t for t in self._writes if t.get_loop() is asyncio.get_running_loop()]
+        if pending:
+            await asyncio.wait(pending, timeout=self.timeout_s)
         try:
             await self.inner.aclose()
         except Exception as exc:

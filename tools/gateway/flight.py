@@ -41,15 +41,24 @@ class Lead:
         self.flights, self.key, self.future = flights, key, future
         self.token: str | None = None
 
-    async def finish(self, answer: str | None, ttl_s: float) -> None:
+    async def finish(self, answer: str | None, ttl_s: float, stored: asyncio.Future[None] | None = None) -> None:
+        """Hand `answer` to the followers. With `stored` (the cache write in flight), later identical
+        calls keep getting the answer from here until the cache has it."""
         if not self.future.done():
             self.future.set_result(answer)
         leaders = self.flights._leaders.get()
-        if leaders.get(self.key) is self.future:
-            del leaders[self.key]
+        if stored is not None and answer is not None and not stored.done():
+            stored.add_done_callback(lambda _: self._release(leaders))
+        else:
+            self._release(leaders)
         if self.token is not None and self.flights.shared is not None:
             token, self.token = self.token, None
             await self.flights.shared.finish(self.key, token, answer, ttl_s)
+
+
+    def _release(self, leaders: dict[str, asyncio.Future[str | None]]) -> None:
+        if leaders.get(self.key) is self.future:
+            del leaders[self.key]
 
 
 class Flights:

@@ -15,6 +15,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from .errors import (
     RetryableError,
     StreamInterrupted,
     TerminalError,
+    Timeout,
 )
 from .flight import Flights, Lead
 from .ledger import Ledger
@@ -100,14 +102,29 @@ class Gateway:
         self.links: dict[str, Link] = {}
         self._targets: dict[str, Target] = {}
         self._resolving: PerLoop[asyncio.Lock] = PerLoop(asyncio.Lock)
+        self._warming: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Gateway:
+        """Start loading what the configured routes need (SDKs, catalog) in the background, so the
+        first calls find it loaded; calls that come sooner wait for the same load."""
+        refs = [ref for route in self.config.routes.values() for ref in route.chain]
+        if refs:
+            self._warming = asyncio.get_running_loop().create_task(self._warm(refs))
         return self
+
+    async def _warm(self, refs: list[str]) -> None:
+        try:
+            await self.targets(refs)
+        except Exception as exc:  # a bad route surfaces, with its message, on the call that uses it
+            logger.debug("warm-up of the configured routes stopped: %s", exc)
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
+        warming, self._warming = self._warming, None
+        if warming is not None and not warming.done():
+            warming.cancel()
         for link in self.links.values():
             await link.provider.aclose()
         if self.cache is not None:
@@ -177,6 +194,16 @@ class Gateway:
                     self.link(provider)
                 await resolve(targets)
         return targets
+
+    async def _ready(self, call: _Call, refs: Sequence[str]) -> list[Target]:
+        """`targets`, within the call's deadline (a first load on a busy machine can take seconds)."""
+        try:
+            async with asyncio.timeout(call.deadline - time.monotonic()):
+                return await self.targets(refs)
+        except TimeoutError as exc:
+            error = Timeout("deadline reached while loading the provider SDK and the model catalog")
+            self._record(call, error=type(error).__name__)
+            raise error from exc
 
     def _caps(self, target: Target, route: str | None) -> list[Cap]:
         caps = []
@@ -252,7 +279,7 @@ class Gateway:
         """A cache hit, an identical call's answer (single-flight), or the lead of this key (or None)."""
         if call.key is None or self.cache is None:
             return None
-        raw = await self.cache.get(call.key)
+        raw = await self.cache.get(call.key, within=call.deadline - time.monotonic())
         hit = self._hit(call, raw) if raw is not None else None
         if hit is not None:
             return hit
@@ -288,9 +315,10 @@ class Gateway:
         if lead is None:
             return
         stored = self._stored(result, reply)
-        await lead.finish(stored, call.ttl)
+        writing = None
         if self.cache is not None and call.key is not None:
-            await self.cache.set(call.key, stored, call.ttl)
+            writing = self.cache.store_later(call.key, stored, call.ttl)  # the caller does not wait for it
+        await lead.finish(stored, call.ttl, writing)
 
     def _disabled(self, route: str | None) -> CallResult:
         return CallResult(
@@ -385,8 +413,8 @@ class Gateway:
         request, route, refs = self._prepare(request, model, fallback, route)
         if not self.config.gateway.enabled:
             return self._disabled(route)
-        targets = await self.targets(refs)
         call = self._begin(request, route, refs)
+        targets = await self._ready(call, refs)
         found = await self._lookup(call)
         if isinstance(found, CallResult):
             self._record(call, found)
@@ -414,8 +442,8 @@ class Gateway:
         if not self.config.gateway.enabled:
             yield self._disabled(route)
             return
-        targets = await self.targets(refs)
         call = self._begin(request, route, refs)
+        targets = await self._ready(call, refs)
         found = await self._lookup(call)
         if isinstance(found, CallResult):
             self._record(call, found)
@@ -424,11 +452,14 @@ class Gateway:
             return
         try:
             result, reply = None, None
-            async for item in self._stream_chain(call, targets):
-                if isinstance(item, tuple):
-                    result, reply = item
-                else:
-                    yield item
+            # aclosing: a caller who stops reading closes the chain (and the attempt in flight) now,
+            # so the cancelled attempt is in the call's ledger row, not left to the garbage collector.
+            async with aclosing(self._stream_chain(call, targets)) as chain:
+                async for item in chain:
+                    if isinstance(item, tuple):
+                        result, reply = item
+                    else:
+                        yield item
         except BaseException as exc:
             self._record(call, error=type(exc).__name__ if isinstance(exc, LLMError) else "Cancelled")
             if found is not None:
@@ -450,12 +481,14 @@ class Gateway:
             partial: list[str] = []
             reply: Reply | None = None
             try:
-                async for item in link.stream(target.model, call.sent, call.deadline, call.attempts, meter, last):
-                    if isinstance(item, Reply):
-                        reply = item
-                    else:
-                        partial.append(item)
-                        yield call.redactor.restore(item) if call.redactor else item
+                items = link.stream(target.model, call.sent, call.deadline, call.attempts, meter, last)
+                async with aclosing(items):
+                    async for item in items:
+                        if isinstance(item, Reply):
+                            reply = item
+                        else:
+                            partial.append(item)
+                            yield call.redactor.restore(item) if call.redactor else item
             except BudgetExceeded as exc:
                 budget_errors.append(exc)
                 continue

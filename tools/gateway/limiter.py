@@ -120,7 +120,7 @@ class Limiter:
     async def reserve(self, tokens: int, not_before_s: float, max_wait_s: float) -> float | None:
         """Seconds to sleep before sending (the slot is reserved), or None: the wait exceeds `max_wait_s`."""
         if not self.active:
-            return not_before_s if not_before_s <= max_wait_s else None
+            return not_before_s if not_before_s <= max(max_wait_s, 0.0) else None
         wants: list[tuple[Bucket, float]] = []
         if self._requests is not None:
             wants.append((self._requests, 1.0))

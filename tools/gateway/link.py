@@ -17,6 +17,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from .breaker import Admission, Breaker, Outcome
@@ -269,12 +270,13 @@ class Link:
             started, parts, reply, ended = time.monotonic(), [], None, False
             try:
                 try:
-                    async for item in self._chunks(model, request, deadline, ticket):
-                        if isinstance(item, Reply):
-                            reply = item
-                        else:
-                            parts.append(item)
-                            yield item
+                    async with aclosing(self._chunks(model, request, deadline, ticket)) as chunks:
+                        async for item in chunks:
+                            if isinstance(item, Reply):
+                                reply = item
+                            else:
+                                parts.append(item)
+                                yield item
                     if reply is None:
                         raise IncompleteResponse("the stream ended without its reply", provider=self.name)
                 except LLMError as exc:
