@@ -101,7 +101,7 @@ class SharedConfig(_Strict):
     backend: Literal["none", "redis"] = "none"
     url: str | None = Field(None, description="redis://host:port/db (default: [cache] url when it is redis)")
     prefix: str = Field("llmwright", min_length=1, description="key namespace: deployments that share nothing")
-    timeout_s: float = Field(0.25, gt=0, le=10, description="per Redis operation; past it a process uses its own")
+    timeout_s: float = Field(1.0, gt=0, le=10, description="per Redis operation; past it a process uses its own")
 
 
 class AuditConfig(_Strict):

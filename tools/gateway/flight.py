@@ -23,8 +23,9 @@ logger = logging.getLogger("llmwright.gateway")
 
 
 class SharedFlights(Protocol):
-    async def lead(self, key: str, lease_s: float) -> str | None:
-        """A token when this process now leads the key everywhere; None when another does."""
+    async def lead(self, key: str, lease_s: float) -> tuple[str | None, str | None]:
+        """(a token, None) when this process now leads the key everywhere; (None, the answer) when a
+        leader elsewhere published one moments ago; (None, None) when another process leads."""
         ...
 
     async def wait(self, key: str, deadline: float) -> str | None:
@@ -54,7 +55,6 @@ class Lead:
         if self.token is not None and self.flights.shared is not None:
             token, self.token = self.token, None
             await self.flights.shared.finish(self.key, token, answer, ttl_s)
-
 
     def _release(self, leaders: dict[str, asyncio.Future[str | None]]) -> None:
         if leaders.get(self.key) is self.future:
@@ -91,10 +91,11 @@ class Flights:
             if self.shared is None:
                 return lead
             try:
-                lead.token = await self.shared.lead(key, remaining)
+                lead.token, answer = await self.shared.lead(key, remaining)
                 if lead.token is not None:
                     return lead
-                answer = await self.shared.wait(key, deadline)
+                if answer is None:
+                    answer = await self.shared.wait(key, deadline)
             except BaseException:
                 await lead.finish(None, 0)
                 raise

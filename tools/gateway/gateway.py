@@ -44,7 +44,7 @@ from .link import Link
 from .loops import PerLoop
 from .meter import Meter
 from .models import Attempt, CallRequest, CallResult, Reply
-from .providers import build_provider, canonical_provider, settings_for, wire
+from .providers import Provider, build_provider, canonical_provider, settings_for, wire
 from .redact import Redactor
 from .retry import RetryPolicy
 from .shared import Shared
@@ -59,6 +59,18 @@ def _load(kinds: list[str]) -> None:
     """Import the wires' SDKs (in a worker thread: seconds of import must not stall the loop)."""
     for kind in kinds:
         wire(kind)
+
+
+def _clients(providers: list[Provider]) -> list[Any]:
+    """New SDK clients (TLS context and all) built in a worker thread; None where one cannot be
+    built yet (no key: the call itself then says so)."""
+    built = []
+    for provider in providers:
+        try:
+            built.append(None if provider.ready() else provider.new_client())
+        except LLMError:
+            built.append(None)
+    return built
 
 
 @dataclass
@@ -186,14 +198,34 @@ class Gateway:
         of a target against the request (a retired model, a window or output cap too small).
         """
         targets = [self.target(ref) for ref in refs]
-        if not all(t.resolved and t.provider in self.links for t in targets):
+        if not all(
+            t.resolved and self.links.get(t.provider) and self.links[t.provider].provider.ready() for t in targets
+        ):
             async with self._resolving.get():
                 unbuilt = {t.provider for t in targets if t.provider not in self.links}
                 await asyncio.to_thread(_load, [settings_for(p, self.config).kind for p in unbuilt])
                 for provider in unbuilt:
                     self.link(provider)
                 await resolve(targets)
+                for target in targets:
+                    if self._counts_tokens(target):  # load its tokenizer now, not on a call's clock
+                        await target.count_input(CallRequest.from_prompt("warm-up"))
+                unready = [self.links[p].provider for p in {t.provider for t in targets}]
+                for provider, client in zip(unready, await asyncio.to_thread(_clients, unready), strict=True):
+                    if client is not None and not provider.ready():
+                        provider.install(client)
+                if unbuilt:
+                    await self.shared.warm()
         return targets
+
+    def _counts_tokens(self, target: Target) -> bool:
+        """Whether calls to `target` count prompt tokens before sending (for a cap or a tpm limit)."""
+        routes_capped = any(r.daily_usd is not None or r.daily_tokens is not None for r in self.config.routes.values())
+        return bool(routes_capped or self._caps(target, None) or self.links[target.provider].limiter.needs_tokens)
+
+    def _ready_link(self, provider: str) -> bool:
+        link = self.links.get(provider)
+        return link is not None and link.provider.ready()
 
     async def _ready(self, call: _Call, refs: Sequence[str]) -> list[Target]:
         """`targets`, within the call's deadline (a first load on a busy machine can take seconds)."""

@@ -37,5 +37,9 @@ class PerLoop(Generic[T]):
             return None
         return self._value if self._loop is not None and self._loop() is loop else None
 
+    def put(self, value: T) -> None:
+        """Install an object built elsewhere (a worker thread) as the running loop's."""
+        self._value, self._loop = value, weakref.ref(asyncio.get_running_loop())
+
     def forget(self) -> None:
         self._value, self._loop = None, None

@@ -37,6 +37,7 @@ from .loops import PerLoop
 logger = logging.getLogger("llmwright.gateway")
 T = TypeVar("T")
 RETRY_AFTER_S = 5.0  # after a failure, this process uses its own guards this long before trying Redis again
+POOL_SIZE = 8  # connections per process and event loop
 
 _NOW = """
 local t = redis.call('TIME')
@@ -198,6 +199,14 @@ end
 return 1
 """
 
+TAKE_LEAD = """
+-- KEYS: the lead, the published answer. ARGV: token, lease (ms).
+local answer = redis.call('GET', KEYS[2])
+if answer then return {'answer', answer} end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'lead', ''} end
+return {'wait', ''}
+"""
+
 RELEASE_LEAD = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -212,6 +221,7 @@ SCRIPTS = {
     "breaker_read": BREAKER_READ,
     "reserve_budget": RESERVE_BUDGET,
     "settle_budget": SETTLE_BUDGET,
+    "take_lead": TAKE_LEAD,
     "release_lead": RELEASE_LEAD,
 }
 
@@ -237,9 +247,17 @@ class Redis:
         self.problem: str | None = None
 
     def _connect(self, redis_asyncio: Any, timeout_s: float) -> tuple[Any, dict[str, Any]]:
-        client = redis_asyncio.Redis.from_url(
-            self.url, decode_responses=True, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+        """A small blocking pool: a burst of calls queues for one of a few connections (each script
+        takes microseconds) instead of opening a connection per call."""
+        pool = redis_asyncio.BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=POOL_SIZE,
+            timeout=timeout_s,
+            decode_responses=True,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
         )
+        client = redis_asyncio.Redis(connection_pool=pool)
         return client, {name: client.register_script(lua) for name, lua in SCRIPTS.items()}
 
     def key(self, *parts: str) -> str:
@@ -270,20 +288,35 @@ class Redis:
         self._down_until = time.monotonic() + RETRY_AFTER_S
         if self.problem is None:
             logger.warning(
-                "shared state: Redis at %s unreachable (%s); each process keeps its own limits until it is back",
+                "shared state: Redis at %s unreachable (%s: %s); each process keeps its own limits until it is back",
                 self.where(),
                 type(exc).__name__,
+                str(exc)[:200],
             )
         self.problem = f"unreachable ({type(exc).__name__}); using this process's own limits"
 
     def where(self) -> str:
         return self.url.rpartition("@")[2]  # never the password of redis://user:pass@host
 
+    async def warm(self) -> None:
+        """Connect and load the scripts now, so the first calls do not pay for it."""
+
+        async def load() -> None:
+            client, scripts = self._clients.get()
+            for script in scripts.values():
+                script.sha = await client.script_load(script.script)
+
+        async def later() -> None:
+            return None
+
+        await self.either(load, later)
+
     async def aclose(self) -> None:
         current = self._clients.current()
         self._clients.forget()
         if current is not None:
             await current[0].aclose()
+            await current[0].connection_pool.disconnect()
 
 
 class RedisRates:
@@ -426,16 +459,18 @@ class RedisFlights:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def lead(self, key: str, lease_s: float) -> str | None:
+    async def lead(self, key: str, lease_s: float) -> tuple[str | None, str | None]:
         token = uuid.uuid4().hex
-        lock = self.redis.key("flight", key)
+        keys = [self.redis.key("flight", key), self.redis.key("flight", key, "answer")]
 
-        async def shared() -> str | None:
-            taken = await self.redis.client().set(lock, token, nx=True, px=max(int(lease_s * 1000), 1))
-            return token if taken else None
+        async def shared() -> tuple[str | None, str | None]:
+            verdict, answer = await self.redis.run("take_lead", keys, [token, max(int(lease_s * 1000), 1)])
+            if verdict == "answer":
+                return None, answer
+            return (token if verdict == "lead" else None), None
 
-        async def alone() -> str | None:
-            return ""  # lead in this process only
+        async def alone() -> tuple[str | None, str | None]:
+            return "", None  # lead in this process only
 
         return await self.redis.either(shared, alone)
 
@@ -487,6 +522,10 @@ class Shared:
             self.breakers = RedisBreakers(self.redis, self.breakers)
             self.budgets = RedisBudgets(self.redis, self.budgets)
             self.flights = RedisFlights(self.redis)
+
+    async def warm(self) -> None:
+        if self.redis is not None:
+            await self.redis.warm()
 
     def describe(self) -> str:
         if self.redis is None:

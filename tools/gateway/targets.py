@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from llmwright.config import Config, ProviderConfig
 from llmwright.errors import LLMWrightError
 
+from .loops import PerLoop
 from .models import CallRequest
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Target:
     model: str
     _info: object = field(default=_MISSING, repr=False)
     _counted: bool = field(default=False, repr=False)
+    _first_count: PerLoop[asyncio.Lock] = field(default_factory=lambda: PerLoop(asyncio.Lock), repr=False)
 
     @property
     def info(self) -> ModelInfo | None:
@@ -50,12 +52,17 @@ class Target:
         return config.providers.get(self.provider, ProviderConfig())
 
     async def count_input(self, request: CallRequest) -> int:
-        """Prompt tokens, counted off the event loop while the tokenizer loads or the prompt is long."""
-        if self._counted and _chars(request) < _INLINE_CHARS:
+        """Prompt tokens, counted off the event loop while the tokenizer loads (once: a burst of first
+        calls waits for one load, not one each) or when the prompt is long."""
+        if not self._counted:
+            async with self._first_count.get():
+                if not self._counted:
+                    tokens = await asyncio.to_thread(estimate_input_tokens, request, self.info)
+                    self._counted = True
+                    return tokens
+        if _chars(request) < _INLINE_CHARS:
             return estimate_input_tokens(request, self.info)
-        tokens = await asyncio.to_thread(estimate_input_tokens, request, self.info)
-        self._counted = True
-        return tokens
+        return await asyncio.to_thread(estimate_input_tokens, request, self.info)
 
 
 def lookup(ref: str, provider: str) -> ModelInfo | None:

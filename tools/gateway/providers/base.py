@@ -130,6 +130,16 @@ class Provider(ABC):
         """This event loop's client: a connection pool belongs to the loop it was opened in."""
         return self._pooled.get()
 
+    def ready(self) -> bool:
+        return self._pooled.current() is not None
+
+    def new_client(self) -> Any:
+        """A client for the running loop, built anywhere (its TLS setup takes a while): `install` it."""
+        return self._new_client()
+
+    def install(self, client: Any) -> None:
+        self._pooled.put(client)
+
     @abstractmethod
     async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply: ...
 
