@@ -82,8 +82,9 @@ async def test_only_one_trial_at_a_time_while_half_open(fake, tmp_path):
         fake.fail("p1", Fault("status", 500))
         with pytest.raises(AllProvidersFailed):
             await gateway.complete("down", REF)
+        await gateway.targets([REF, FALLBACK])  # loaded: the eight calls below start together
         clock.advance(60)
-        fake.fail("p1", Fault("slow", delay=0.5))
+        fake.fail("p1", Fault("slow", delay=2))  # the trial is still in flight when the others come
         results = await asyncio.gather(*(gateway.complete(f"q{i}", REF, fallback=[FALLBACK]) for i in range(8)))
     assert sum(r.provider == "openai" for r in results) == 1  # the trial
     assert all(r.attempts[0].error == "CircuitOpen" for r in results if r.provider == "groq")
@@ -97,6 +98,7 @@ async def test_twenty_429s_cool_the_provider_down_for_retry_after_and_never_open
     fake.fail("p1", *[Fault("status", 429, retry_after=2)] * 20)  # ... all told to come back in 2 s
     async with Gateway(config, clock=clock) as gateway:
         breaker = gateway.link("openai").breaker
+        await gateway.targets([REF, FALLBACK])  # SDKs loaded: the 1 s deadlines below are for the calls
         quick = CallRequest.from_prompt("first", deadline_s=1)  # may not wait 2 s: the fallback answers
         limited = await asyncio.gather(
             *(gateway.complete(quick.model_copy(), REF, fallback=[FALLBACK]) for _ in range(20))

@@ -115,6 +115,7 @@ async def test_deadline_is_never_passed(fake, tmp_path):
     fake.fault_rate("p1", 1.0, [Fault("slow", delay=5)])
     fake.fault_rate("p2", 1.0, [Fault("slow", delay=5)])
     async with Gateway(config_for(fake, tmp_path)) as gateway:
+        await gateway.targets([PRIMARY, SECONDARY])  # SDKs loaded: the deadline is the call's alone
         started = time.monotonic()
         with pytest.raises(AllProvidersFailed) as caught:
             await gateway.complete(

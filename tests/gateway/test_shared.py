@@ -184,6 +184,7 @@ async def test_a_429_cools_the_provider_down_for_every_process(fake, tmp_path, r
     fake.fail("p1", Fault("status", 429, retry_after=5))
     async with Gateway(config) as one, Gateway(config) as two:
         await one.complete("hi", REF, fallback=[FALLBACK])
+        await two.targets([REF, FALLBACK])
         quick = CallRequest.from_prompt("hi", deadline_s=2)
         second = await two.complete(quick, REF, fallback=[FALLBACK])
     assert next((a.outcome, a.error) for a in second.attempts) == ("skipped", "RateLimited")

@@ -43,6 +43,7 @@ async def test_retries_after_a_shared_retry_after_are_jittered_not_a_herd(fake, 
 async def test_a_saturated_rate_limit_sends_calls_to_the_next_link_at_once(fake, tmp_path):
     config = config_for(fake, tmp_path, providers={"openai": {"rpm": 6}})  # one request per 10 s
     async with Gateway(config) as gateway:
+        await gateway.targets([REF, FALLBACK])
         request = CallRequest.from_prompt("hi", deadline_s=5)
         results = await asyncio.gather(
             *(gateway.complete(request.model_copy(), REF, fallback=[FALLBACK]) for _ in range(20))
