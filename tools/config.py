@@ -47,8 +47,13 @@ class ProviderConfig(_Strict):
     reset_timeout_s: float = Field(30.0, gt=0, description="how long an open breaker waits before a trial call")
     daily_usd: float | None = Field(None, ge=0)
     daily_tokens: int | None = Field(None, ge=0)
-    max_concurrency: int | None = Field(None, ge=1, description="requests in flight at once; the rest queue")
-    max_connections: int | None = Field(None, ge=1, description="HTTP connection pool size (SDK default: 1000)")
+    max_concurrency: int = Field(
+        200,
+        ge=0,
+        description="requests in flight to this provider at once, from this process; the rest queue (0: no cap). "
+        "Past a few hundred the SDKs' connection pool costs CPU on every request",
+    )
+    max_connections: int | None = Field(None, ge=1, description="HTTP connection pool size (default: max_concurrency)")
     api_version: str | None = Field(None, description="Azure OpenAI api-version")
 
 

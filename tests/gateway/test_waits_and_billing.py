@@ -9,6 +9,7 @@ import json
 import pytest
 
 from llmwright.gateway import CallRequest, Gateway, StreamInterrupted
+from llmwright.usage import summarise
 from tests.support.fake_provider import DEFAULT_ANSWER, Fault
 
 from .conftest import config_for
@@ -80,6 +81,9 @@ async def test_a_timed_out_attempt_is_recorded_with_an_estimated_cost(fake, tmp_
     assert call["cost_usd"] == pytest.approx(sum(a["cost_usd"] for a in attempts))
     assert call["estimated_cost_usd"] == pytest.approx(timed_out.cost_usd)
     assert [a["estimated"] for a in attempts] == [True, False]
+    summary = summarise(tmp_path / "usage.jsonl")  # what `llmwright usage` and `usage_report` show
+    assert summary.cost_usd == pytest.approx(result.cost_usd)
+    assert summary.estimated_cost_usd == pytest.approx(timed_out.cost_usd)
 
 
 async def test_cut_streams_and_cancelled_calls_leave_their_estimated_cost(fake, tmp_path):

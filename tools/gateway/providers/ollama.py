@@ -15,15 +15,19 @@ from llmwright.usage import Usage
 
 from ..errors import LLMError, ProviderUnavailable, Timeout
 from ..models import CallRequest, Reply
-from .base import Provider
+from .base import Provider, http_limits
 
 
 class OllamaProvider(Provider):
     def _new_client(self) -> httpx2.AsyncClient:
         key = self.settings.api_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
+        limits = http_limits(self.settings)
         return httpx2.AsyncClient(
-            base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
+            base_url=self.settings.base_url.rstrip("/"),
+            timeout=self.settings.options.timeout_s,
+            headers=headers,
+            **({"limits": limits} if limits is not None else {}),
         )
 
     def _body(self, model: str, request: CallRequest, stream: bool) -> dict[str, Any]:
