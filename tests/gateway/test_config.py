@@ -106,3 +106,19 @@ def test_every_door_answers_a_typo_with_exit_2_naming_it(tmp_path, command):
     assert result.returncode == 2, result.stderr
     assert "unknown table [gatway]; did you mean [gateway]?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_configuration_example_is_a_valid_configuration():
+    """Every table and key the README's gateway example shows exists (a renamed key fails here)."""
+    import re
+    import tomllib
+
+    from llmwright.config import Config
+    from tests.support.cli import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Configuration") :]
+    example = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    config = Config.model_validate(tomllib.loads(example))
+    assert config.shared.backend == "redis" and config.gateway.max_wait_share == 0.5
+    assert config.providers["openai"].max_concurrency == 200

@@ -19,8 +19,9 @@ Faults (queued per provider with `fail()`, or drawn at random with `fault_rate()
 - `malformed`: a 200 whose body is not the wire's format (invalid JSON, or not SSE at all
   for a stream); `bad_event`: a stream whose event after `after_chunks` deltas is not JSON.
 
-`GET /_stats` answers the requests seen per provider and when (monotonic seconds), so a
-test can read them from a server running in another process (`start_process`).
+`GET /_stats` answers the requests seen per provider and when (monotonic seconds), the TCP
+connections accepted and the most requests in flight at once, so a test can read them from a
+server running in another process (`start_process`).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class FakeProvider:
         self._rates: dict[str, tuple[float, list[Fault]]] = {}
         self._outages: dict[str, tuple[float, float, Fault]] = {}
         self._gathering: dict[str, list[Any]] = {}  # provider -> [count, arrived, asyncio.Event]
+        self.connections = 0  # TCP connections accepted
+        self.in_flight = 0  # requests read and not yet answered
+        self.most_in_flight = 0
         self._random = random.Random(seed)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
@@ -173,6 +177,7 @@ class FakeProvider:
     # -- HTTP ------------------------------------------------------------------------------
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
             while True:
                 line = await reader.readline()
@@ -184,7 +189,13 @@ class FakeProvider:
                     key, _, value = raw.decode("latin-1").partition(":")
                     headers[key.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                if not await self._respond(method, target, body, writer, headers):
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+                try:
+                    answered = await self._respond(method, target, body, writer, headers)
+                finally:
+                    self.in_flight -= 1
+                if not answered:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, ValueError, asyncio.CancelledError):
             pass  # a client gone, or the server stopping
@@ -230,7 +241,9 @@ class FakeProvider:
             seen: dict[str, list[float]] = {}
             for logged in list(self.log):
                 seen.setdefault(logged.provider, []).append(logged.at)
-            return await _send(writer, 200, {"requests": {name: len(at) for name, at in seen.items()}, "at": seen})
+            counts = {name: len(at) for name, at in seen.items()}
+            load = {"connections": self.connections, "most_in_flight": self.most_in_flight}
+            return await _send(writer, 200, {"requests": counts, "at": seen, **load})
         wire = {"v1/chat/completions": "openai", "v1/messages": "anthropic", "api/chat": "ollama"}.get(rest)
         if wire is None:
             return await _send(writer, 404, {"error": {"message": f"no route {path}"}})

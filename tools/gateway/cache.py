@@ -17,7 +17,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -87,11 +86,13 @@ class SqliteCache:
         self.path = Path(path) if path else cache_dir() / "responses.sqlite3"
         self.busy_timeout_s = busy_timeout_s
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmwright-cache")
-        self._db: sqlite3.Connection | None = None
+        self._db: Any = None  # a sqlite3.Connection, opened on the worker thread
         self._writes = 0
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self) -> Any:
         if self._db is None:
+            import sqlite3  # only the sqlite backend pays for it
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self.busy_timeout_s)
             try:
