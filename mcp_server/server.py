@@ -9,8 +9,36 @@ from mcp.server.mcpserver import MCPServer
 
 from llmwright import __version__
 
+from .gatekeeper import GuardedServer
 from .mcp_tools import register_all
 from .state import ServerState, lifespan_of
+
+LOG_RECORD_CHARS = 4000
+
+
+class BoundedFormatter(logging.Formatter):
+    """Log records (tracebacks included) cut to a bounded length: a client's 10 MB argument must not
+    land in the server's log, whatever message or exception repeats it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if len(text) <= LOG_RECORD_CHARS:
+            return text
+        cut = len(text) - LOG_RECORD_CHARS
+        return f"{text[: LOG_RECORD_CHARS - 1000]}\n… [{cut:,} characters cut] …\n{text[-1000:]}"
+
+
+def log_to_stderr() -> None:
+    """Warnings and errors to stderr (stdout is the stdio transport's), each record bounded."""
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, BoundedFormatter) for h in root.handlers):
+        return
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(BoundedFormatter("%(levelname)s:%(name)s:%(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+
 
 INSTRUCTIONS = (
     "llmwright grounds LLM engineering decisions in data. Catalog and estimates (offline): list_models for "
@@ -29,9 +57,10 @@ def build_server(allowed_roots: list[str] | None = None, state: ServerState | No
 
     `state` is the server's long-lived state (a fresh one by default); the lifespan closes it.
     """
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    log_to_stderr()
     state = state or ServerState.create(allowed_roots)
-    server = MCPServer(
+    server = GuardedServer(
+        state,
         "llmwright",
         title="llmwright",
         version=__version__,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import Context
 
+from llmwright.config import ServerConfig, load_config
 from llmwright.errors import LLMWrightError
 from llmwright.prompts import PromptLibrary, load_library, load_prompt_settings
 
@@ -31,9 +32,9 @@ class ServerState:
     """The server's long-lived objects; tools reach it with `server_state(ctx)`."""
 
     allowed_roots: list[Path] = field(default_factory=list)
-    last_project: Path | None = None  # the project the client's roots named last (the session resource)
     _gateway: Gateway | None = None
     _library: PromptLibrary | None = None
+    _limits: ServerConfig | None = None
 
     @classmethod
     def create(cls, allowed_roots: list[str] | None = None) -> ServerState:
@@ -59,6 +60,16 @@ class ServerState:
             for name, problem in self._library.problems.items():
                 logger.warning("prompt template %s not served: %s", name, problem)
         return self._library
+
+    def limits(self) -> ServerConfig:
+        """`[server]` limits on what one request may carry, read once (defaults when the file is broken)."""
+        if self._limits is None:
+            try:
+                self._limits = load_config().server
+            except LLMWrightError as exc:
+                logger.error("llmwright.toml unusable (%s); the server uses its default input limits", exc)
+                self._limits = ServerConfig()
+        return self._limits
 
     async def aclose(self) -> None:
         """Close the gateway's connections and cache; the next call after this opens new ones."""

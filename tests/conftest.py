@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -17,6 +19,16 @@ PRICED_AT = datetime(2026, 11, 1, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return catalog_at(PRICED_AT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline_plugin_launcher(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Whatever runs the plugin's launcher (.claude/scripts/llmwright.sh) runs llmwright with this
+    interpreter, never installs it from PyPI and never touches the user's plugin data; tests of
+    the first start build their own environment."""
+    os.environ.setdefault("LLMWRIGHT_PYTHON", sys.executable)
+    os.environ["LLMWRIGHT_NO_INSTALL"] = "1"
+    os.environ["CLAUDE_PLUGIN_DATA"] = str(tmp_path_factory.mktemp("plugin-data"))
 
 
 @pytest.fixture(autouse=True)

@@ -25,12 +25,13 @@ EXPORTS = {
         "rule_catalog",
     },
     "llmwright.catalog": {
-        "CAPABILITIES", "SNAPSHOT_SUFFIX", "Capability", "Catalog", "ModelInfo", "ModelList", "Prices", "calc",
-        "catalog_at", "data_version", "find_genai_model", "get_catalog", "has_batch", "list_models",
-        "parse_capability", "refresh_litellm", "split_ref",
+        "CAPABILITIES", "SNAPSHOT_SUFFIX", "TIERS", "Benchmark", "Capability", "Catalog", "Latency", "ModelInfo",
+        "ModelList", "Prices", "Rating", "Ratings", "Score", "Tier", "calc", "catalog_at", "data_version",
+        "find_genai_model", "get_catalog", "has_batch", "is_preview", "list_models", "load_ratings", "parse_capability",
+        "refresh_litellm", "split_ref",
     },
     "llmwright.cost": {
-        "DAYS_PER_MONTH", "Alternative", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
+        "DAYS_PER_MONTH", "Alternative", "CheaperModels", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
         "cost_of_usage", "estimate_cost", "format_usd", "token_rates",
     },
     "llmwright.gateway": {
@@ -48,13 +49,14 @@ EXPORTS = {
         "search_dirs", "stream_prompt",
     },
     "llmwright.select": {
-        "TASK_KINDS", "Choice", "Comparison", "Measured", "Recommendation", "Rejected", "Requirements", "TaskKind",
-        "compare", "configured_ledger", "eval_markdown", "eval_marks", "format_ms", "load_measured", "p95_label",
+        "TASK_KINDS", "Binding", "Choice", "Comparison", "Measured", "Recommendation", "Rejected", "Requirements",
+        "StepDown", "TaskKind", "compare", "configured_ledger", "configured_local_providers", "eval_markdown",
+        "eval_marks", "format_ms", "load_measured", "p95_label", "plan_markdown",
         "recommend", "recommendation_markdown",
     },
     "llmwright.select.evaluate": {
-        "CHECKS", "DEFAULT_CONCURRENCY", "DEFAULT_TARGET", "CandidateScore", "CaseResult", "EvalCase", "EvalReport",
-        "evaluate_models", "inline_cases", "load_cases",
+        "CHECKS", "DEFAULT_CONCURRENCY", "DEFAULT_TARGET", "CandidateScore", "CaseResult", "EvalCase", "EvalPlan",
+        "EvalReport", "Gate", "PlannedModel", "dry_run_report", "evaluate_models", "inline_cases", "load_cases", "plan_eval",
     },
     "llmwright.sessions": {
         "LLMWRIGHT_AGENTS", "AppendResult", "HookOutcome", "OutsideSessions", "ReportEntry", "SessionError",

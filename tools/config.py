@@ -127,6 +127,20 @@ class PromptsConfig(_Strict):
     dirs: list[Path] = Field(default_factory=list, description="template directories (relative to the file)")
 
 
+class ServerConfig(_Strict):
+    """`[server]`: what the MCP server accepts from a client before any work starts.
+
+    The defaults fit real use (a long document or a whole chat history is well under 2 MB) and
+    stop a careless or hostile client from tying up the server: larger inputs are refused
+    with a one-line error that says which argument, how big, and which key raises the cap.
+    """
+
+    max_text_bytes: int = Field(2_000_000, ge=1_000, description="UTF-8 bytes of text in one tool argument")
+    max_request_bytes: int = Field(8_000_000, ge=1_000, description="bytes of one request's arguments, as JSON")
+    max_items: int = Field(10_000, ge=10, description="list items and object keys in one request's arguments")
+    max_depth: int = Field(32, ge=2, description="nesting of lists and objects in one request's arguments")
+
+
 class Config(_Strict):
     """The whole file. `file` is where it was read from (None for defaults)."""
 
@@ -137,6 +151,7 @@ class Config(_Strict):
     shared: SharedConfig = Field(default_factory=SharedConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     prompts: PromptsConfig = Field(default_factory=PromptsConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
     _file: Path | None = PrivateAttr(None)
 
     @property

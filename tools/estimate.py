@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from .catalog import Catalog, ModelInfo, get_catalog
-from .cost import Alternative, CostEstimate, Workload, cheaper_alternatives, estimate_cost
+from .cost import Alternative, CheaperModels, CostEstimate, Workload, cheaper_alternatives, estimate_cost
 from .errors import InvalidInput
 from .tokens import (
     Conversation,
@@ -41,7 +41,9 @@ class EstimateRequest(BaseModel):
     cache_hit: float = Field(0.0, ge=0.0, le=1.0)
     batch: bool = False
     exact: bool = Field(False, description="count Claude tokens with Anthropic's API (needs ANTHROPIC_API_KEY)")
-    alternatives: int = Field(3, ge=0, le=20, description="how many cheaper alternatives to list per model")
+    alternatives: int = Field(
+        3, ge=0, le=20, description="how many cheaper alternatives (and step-down models) to list per model"
+    )
     at: datetime | None = Field(None, description="price at this moment (default now)")
 
     @model_validator(mode="after")
@@ -70,7 +72,13 @@ class ModelEstimate(BaseModel):
     tokens: TokenCount
     cost: CostEstimate
     fit: Fit
-    alternatives: list[Alternative] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(
+        default_factory=list, description="cheaper models of the same or a higher tier with every capability"
+    )
+    step_down: list[Alternative] = Field(
+        default_factory=list, description="cheaper models of a lower tier, each labelled with what it gives up"
+    )
+    alternatives_note: str = Field("", description="why a list is empty, when it is")
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -158,10 +166,10 @@ def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> Estima
             batch=request.batch,
         )
         cost = estimate_cost(model, workload, request.at)
-        alternatives = (
+        cheaper = (
             cheaper_alternatives(catalog, model, workload, cost, limit=request.alternatives, at=request.at)
             if request.alternatives
-            else []
+            else CheaperModels()
         )
         results.append(
             ModelEstimate(
@@ -169,7 +177,9 @@ def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> Estima
                 tokens=tokens,
                 cost=cost,
                 fit=check_fit(model, tokens.tokens, request.max_output, catalog, tokens.error_band),
-                alternatives=alternatives,
+                alternatives=cheaper.alternatives,
+                step_down=cheaper.step_down,
+                alternatives_note=cheaper.note,
                 warnings=_warnings(model),
             )
         )

@@ -18,6 +18,10 @@ from .errors import InvalidInput
 
 WireKind = Literal["openai", "azure", "anthropic", "ollama"]
 Hosting = Literal["hosted", "local"]
+# Where a request's data may be processed, as `--data-residency` names it. `local` is not
+# a region: it marks providers that run on the user's own hardware, which meet any residency.
+RESIDENCIES: tuple[str, ...] = ("us", "eu", "uk", "ca", "cn", "jp", "in", "au")
+RESIDENCY_ALIASES = {"europe": "eu", "eea": "eu", "usa": "us", "united states": "us", "china": "cn", "gb": "uk"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class ProviderRow:
     exclude: str
     strip: tuple[str, ...]
     models_of: str
+    hosted_models: str
+    residency: tuple[str, ...]
+    residency_source: str
+    residency_note: str
     source: str
     models_source: str
     checked: str
@@ -70,6 +78,10 @@ def provider_rows() -> dict[str, ProviderRow]:
             exclude=row.get("exclude", ""),
             strip=tuple(row.get("strip", ())),
             models_of=row.get("models_of", ""),
+            hosted_models=row.get("hosted_models", ""),
+            residency=tuple(row.get("residency", ())),
+            residency_source=row.get("residency_source", ""),
+            residency_note=row.get("residency_note", ""),
             source=row["source"],
             models_source=row["models_source"],
             checked=row["checked"],
@@ -104,6 +116,29 @@ def provider_row(name: str) -> ProviderRow:
 def key_variables() -> list[str]:
     """Every environment variable the table says holds a key."""
     return sorted({row.api_key_env for row in provider_rows().values() if row.api_key_env})
+
+
+def canonical_residency(value: str) -> str:
+    """A residency a user wrote (`EU`, `europe`) as the table spells it; InvalidInput names the closest."""
+    key = value.strip().lower()
+    key = RESIDENCY_ALIASES.get(key, key)
+    if key in RESIDENCIES:
+        return key
+    close = difflib.get_close_matches(key, [*RESIDENCIES, *RESIDENCY_ALIASES], n=1, cutoff=0.5)
+    hint = f" Did you mean {RESIDENCY_ALIASES.get(close[0], close[0])!r}?" if close else ""
+    raise InvalidInput(f"unknown data residency {value!r}.{hint} Known: {', '.join(RESIDENCIES)}.")
+
+
+def meets_residency(provider: str, hosting: str, residency: str) -> bool:
+    """Whether a model served this way keeps requests in `residency`.
+
+    A model running on your own hardware always does; a hosted one only where the provider's row
+    declares that residency with a source; an unknown residency never does.
+    """
+    if hosting == "local":
+        return True
+    row = provider_rows().get(provider)
+    return row is not None and residency in row.residency
 
 
 def suggestible(provider: str, named: Iterable[str] = ()) -> bool:

@@ -9,13 +9,48 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from .errors import InvalidInput
 from .paths import ledger_path
+
+DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)", re.IGNORECASE)
+UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(value: str, now: datetime | None = None) -> str:
+    """`since` in the ledger's timestamp form (UTC ISO 8601), from an ISO date or time (UTC unless it
+    names an offset) or a duration back from now: `90m`, `24h`, `7d`, `2w`."""
+    text = value.strip()
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    when: datetime | None = None
+    if match := DURATION.fullmatch(text):
+        amount, unit = float(match.group(1)), match.group(2)[0].lower()
+        try:
+            when = (now or datetime.now(UTC)) - timedelta(seconds=amount * UNIT_SECONDS[unit])
+        except OverflowError:
+            when = datetime.min.replace(tzinfo=UTC)  # further back than any ledger: everything
+    else:
+        try:
+            when = datetime.fromisoformat(text) if "T" in text or " " in text else None
+            if when is None:
+                when = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            when = None
+    if when is None:
+        raise InvalidInput(
+            f"since {shown!r} is neither an ISO date or time (2026-11-01, 2026-11-01T09:00:00Z) "
+            "nor a duration back from now (90m, 24h, 7d, 2w)"
+        )
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 class Usage(BaseModel):
@@ -80,7 +115,9 @@ class UsageSummary(BaseModel):
 
 
 def summarise(path: str | Path | None = None, since: str | None = None) -> UsageSummary:
-    """Totals of the ledger, optionally from an ISO date (`since`) on."""
+    """Totals of the ledger, optionally from `since` on (an ISO date or time, or a duration: see `parse_since`)."""
+    if since is not None:
+        since = parse_since(since)
     ledger = Path(path) if path else ledger_path()
     summary = UsageSummary(ledger=str(ledger))
     latencies: list[float] = []

@@ -24,8 +24,8 @@ try:
     from llmwright.audit import AuditReport, AuditRequest, Finding, audit, rules_by_id
     from llmwright.audit.settings import AuditSettings, load_settings
     from llmwright.errors import LLMWrightError
-except ImportError as missing:  # this Python lacks llmwright's dependencies: say so in one line
-    sys.exit(f"llmwright audit-on-edit: {missing}; start the llmwright MCP server once or set LLMWRIGHT_PYTHON")
+except ImportError as missing:  # the launcher vouched for this Python, so this is a broken install: say so
+    sys.exit(f"llmwright audit-on-edit: {missing}; reinstall with .claude/scripts/llmwright.sh install")
 
 MAX_LISTED = 8
 

@@ -22,7 +22,7 @@ def _library(prompts_dirs: tuple[str, ...], config_path: str | None):  # type: i
 
 @click.group("prompts")
 def prompts_command() -> None:
-    """The prompt library: templates served as MCP prompts and run with `llmwright run`."""
+    """List, show and render the prompt templates (served as MCP prompts, run with `llmwright run`)."""
 
 
 @prompts_command.command("list")

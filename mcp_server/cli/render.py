@@ -87,8 +87,14 @@ def estimate_tables(report: EstimateReport) -> list[Table | str]:
     for r in report.results:
         lines = [*r.warnings, *r.cost.notes, *r.fit.advice]
         if r.alternatives:
-            cheaper = ", ".join(f"{a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%)" for a in r.alternatives)
-            lines.append(f"cheaper with the same capabilities: {cheaper}")
+            cheaper = ", ".join(
+                f"{a.model} ({a.tier}) {usd(a.per_call_usd)} (-{a.saving_pct:g}%)" for a in r.alternatives
+            )
+            lines.append(f"cheaper, same tier or better, same capabilities: {cheaper}")
+        elif r.alternatives_note:
+            lines.append(f"cheaper alternatives: {r.alternatives_note}")
+        for a in r.step_down:
+            lines.append(f"step down: {a.model} {usd(a.per_call_usd)} (-{a.saving_pct:g}%): {a.gives_up}")
         if r.tokens.method == "estimate":
             lines.append(f"tokens: {r.tokens.note}")
         if lines:

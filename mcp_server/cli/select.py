@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from llmwright.catalog import parse_capability
 from llmwright.config import load_config
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
@@ -27,6 +27,7 @@ from llmwright.select import (
     eval_marks,
     format_ms,
     p95_label,
+    plan_markdown,
     recommend,
     recommendation_markdown,
 )
@@ -34,9 +35,11 @@ from llmwright.select.evaluate import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TARGET,
     CaseResult,
+    EvalPlan,
     EvalReport,
     evaluate_models,
     load_cases,
+    plan_eval,
 )
 
 from .options import config_option
@@ -56,13 +59,14 @@ RECOMMEND_ONLY = (
     "local_only",
     "min_tier",
     "data_residency",
+    "allow_preview",
 )
 
 
 @click.command("select")
 @click.option("--task", help="what the model will do, in plain words")
-@click.option("--kind", type=click.Choice(TASK_KINDS), help="task kind (inferred from --task when omitted)")
-@click.option("--complexity", type=click.Choice(["low", "medium", "high"]), help="inferred when omitted")
+@click.option("--kind", help=f"task kind, one of {', '.join(TASK_KINDS)} (inferred from --task when omitted)")
+@click.option("--complexity", help="low, medium or high (inferred when omitted)")
 @click.option("--requests-per-day", type=float, help="volume: sizes $/month (with --eval too)")
 @click.option("--input-tokens", type=int, help="typical input tokens per request (default: typical for the task kind)")
 @click.option("--output-tokens", type=int, help="typical output tokens per request (default: typical for the kind)")
@@ -70,13 +74,18 @@ RECOMMEND_ONLY = (
 @click.option("--max-cost-per-day", type=float)
 @click.option("--max-cost-per-1m", "max_cost_per_1m_tokens", type=float, help="blended USD per million tokens")
 @click.option("--latency-p95", "latency_p95_s", type=float, help="p95 seconds for a whole response")
-@click.option("--context", "context_tokens", type=int, help="context tokens the task needs")
+@click.option(
+    "--context", "context_tokens", type=int, help="context tokens every request sends (sizes input tokens too)"
+)
 @click.option("--needs", default="", help="capabilities, comma-separated: tools,vision,json,structured_output,...")
-@click.option("--local-only", is_flag=True)
-@click.option("--providers", default="", help="allowed providers, comma-separated")
+@click.option("--local-only", is_flag=True, help="self-hosted models only (ollama, vllm, lmstudio)")
+@click.option("--providers", default="", help="allowed providers, comma-separated (naming a local runtime admits it)")
 @click.option("--exclude-providers", default="", help="providers never to use, comma-separated")
-@click.option("--min-tier", type=click.Choice(["small", "mid", "strong", "frontier"]))
-@click.option("--data-residency", help="a residency requirement carried into the justification")
+@click.option("--min-tier", help="small, mid, strong or frontier")
+@click.option(
+    "--data-residency", help="region requests must stay in: us, eu, uk, ca, cn, jp, in, au (unknown residency fails)"
+)
+@click.option("--allow-preview", is_flag=True, help="let a preview / experimental model be the primary")
 @click.option(
     "--ledger",
     "ledger_path",
@@ -89,6 +98,14 @@ RECOMMEND_ONLY = (
 @click.option("--target-accuracy", type=click.FloatRange(0, 1), help="with --eval: the accuracy to meet (default 0.9)")
 @click.option("--concurrency", type=click.IntRange(1, 256), help="with --eval: calls in flight at once (default 8)")
 @click.option("--no-cache", is_flag=True, help="with --eval: neither read nor write the response cache")
+@click.option(
+    "--dry-run", is_flag=True, help="with --eval: estimate tokens and dollars per candidate and judge; call nothing"
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1),
+    help="with --eval: exit 1 when the chosen candidate's accuracy is below this (for CI)",
+)
 @config_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table")
 def select_command(
@@ -103,6 +120,8 @@ def select_command(
     target_accuracy: float | None,
     concurrency: int | None,
     no_cache: bool,
+    dry_run: bool,
+    fail_under: float | None,
     config_path: str | None,
     **options: Any,
 ) -> None:
@@ -115,10 +134,15 @@ def select_command(
         given += [flag for flag, value in (("--ledger", ledger_path), ("--no-ledger", no_ledger)) if value]
         if given:
             raise InvalidInput(f"{', '.join(given)}: recommendation options, not used by an --eval run; drop them")
-        _evaluate(eval_file, candidates, target_accuracy, concurrency, no_cache, config_path, options, output_format)
+        if dry_run:
+            _dry_run(eval_file, candidates, options, output_format)
+            return
+        settings = EvalSettings(target_accuracy, concurrency, no_cache, fail_under)
+        _evaluate(eval_file, candidates, settings, config_path, options, output_format)
         return
     eval_only = [("--candidates", candidates), ("--target-accuracy", target_accuracy is not None)]
     eval_only += [("--concurrency", concurrency is not None), ("--no-cache", no_cache)]
+    eval_only += [("--dry-run", dry_run), ("--fail-under", fail_under is not None)]
     misplaced = [flag for flag, value in eval_only if value]
     if misplaced:
         raise InvalidInput(f"{', '.join(misplaced)}: only used with --eval FILE (the cases to run the candidates on)")
@@ -126,10 +150,12 @@ def select_command(
         raise InvalidInput('give --task "what the model will do", or --eval FILE --candidates M1,M2')
     split = [p.strip() for p in providers.split(",") if p.strip()]
     excluded = [p.strip() for p in exclude_providers.split(",") if p.strip()]
-    capabilities = [parse_capability(c) for c in needs.split(",") if c.strip()]
-    requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **options)
-    ledger = None if no_ledger else (ledger_path or configured_ledger(load_config(config_path)))
-    result = recommend(requirements, ledger=ledger)
+    capabilities = [c.strip() for c in needs.split(",") if c.strip()]
+    given = {name: value for name, value in options.items() if value is not None and value is not False}
+    requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **given)
+    config = load_config(config_path)
+    ledger = None if no_ledger else (ledger_path or configured_ledger(config))
+    result = recommend(requirements, ledger=ledger, config=config)
     if output_format == "json":
         print_json(result)
     elif output_format == "markdown":
@@ -141,17 +167,17 @@ def select_command(
 def _print_table(result: Recommendation) -> None:
     out = console()
     out.print(
-        f"[bold]Task[/bold]: {result.task}  ({result.kind}, {result.complexity} complexity; "
+        f"[bold]Task[/bold]: {escape(result.task)}  ({result.kind}, {result.complexity} complexity; "
         f"needs a {result.required_tier}-tier model or better)"
     )
     if result.primary is None:
         out.print("[bold red]No model fits every constraint.[/bold red]")
-        for line in result.relax:
-            out.print(f"  - {line}")
+        for line in [*result.relax, *result.rules]:
+            out.print(f"  - {escape(line)}")
         return
     table = Table(title="Decision matrix", title_justify="left")
-    for column in ("", "model", "tier", "quality", "$/request", "$/month", "p95 s", "context", "capabilities"):
-        table.add_column(column)
+    for column in ("", "model", "tier", "quality", "evidence", "$/request", "$/month", "p95 s", "context"):
+        table.add_column(column, overflow="fold")
     roles = {result.primary.model: "primary"} | {f.model: f"fallback {i + 1}" for i, f in enumerate(result.fallbacks)}
     if result.budget_option:
         roles.setdefault(result.budget_option.model, "budget")
@@ -159,38 +185,68 @@ def _print_table(result: Recommendation) -> None:
     for row in rows:
         table.add_row(
             roles.get(row.model, ""),
-            row.model,
+            row.model + (" (preview)" if row.preview else ""),
             row.tier,
             f"{row.quality:.2f}",
+            escape(row.quality_evidence),
             usd(row.cost_per_request_usd),
             usd(row.cost_per_month_usd),
             p95_label(row),
             f"{row.context_window or 0:,}",
-            ",".join(row.capabilities),
         )
     out.print(table)
-    out.print("  p95: ~ estimated from the speed class, * measured on your usage ledger")
-    for line in [*result.justification, *result.tradeoffs]:
+    out.print("  p95: * measured on your usage ledger, ~ estimated from cited latency data, n/a no latency data")
+    for line in [*result.justification, *result.rules, *result.tradeoffs]:
         out.print(f"  - {escape(line)}")
+    for step in result.step_down:
+        gives = escape(step.gives_up)
+        out.print(f"  - Step down: {step.model} ({step.tier} tier) costs {step.saving_pct:g}% less: {gives}.")
     out.print("\n[bold]llmwright.toml[/bold]\n" + escape(result.route_snippet))
 
 
 # -- --eval: settle it on your data ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EvalSettings:
+    target_accuracy: float | None
+    concurrency: int | None
+    no_cache: bool
+    fail_under: float | None
+
+
+def _refs(candidates: str) -> list[str]:
+    refs = [c.strip() for c in candidates.split(",") if c.strip()]
+    if not refs:
+        raise InvalidInput("--eval needs --candidates M1,M2 (provider:model references, comma-separated)")
+    return refs
+
+
+def _dry_run(eval_file: str, candidates: str, options: dict[str, Any], output_format: str) -> None:
+    """Tokens and dollars for the whole eval from the estimator: no configuration, no key, no call."""
+    plan = plan_eval(
+        load_cases(eval_file),
+        _refs(candidates),
+        source=Path(eval_file).name,
+        requests_per_day=options.get("requests_per_day"),
+    )
+    if output_format == "json":
+        print_json(plan)
+    elif output_format == "markdown":
+        click.echo(plan_markdown(plan))
+    else:
+        _print_plan(plan)
+
+
 def _evaluate(
     eval_file: str,
     candidates: str,
-    target_accuracy: float | None,
-    concurrency: int | None,
-    no_cache: bool,
+    settings: EvalSettings,
     config_path: str | None,
     options: dict[str, Any],
     output_format: str,
 ) -> None:
-    refs = [c.strip() for c in candidates.split(",") if c.strip()]
-    if not refs:
-        raise InvalidInput("--eval needs --candidates M1,M2 (provider:model references, comma-separated)")
+    refs = _refs(candidates)
     cases = load_cases(eval_file)
     config = load_config(config_path)
     report = asyncio.run(
@@ -199,10 +255,11 @@ def _evaluate(
             cases,
             refs,
             source=Path(eval_file).name,
-            target_accuracy=DEFAULT_TARGET if target_accuracy is None else target_accuracy,
-            concurrency=concurrency or DEFAULT_CONCURRENCY,
+            target_accuracy=DEFAULT_TARGET if settings.target_accuracy is None else settings.target_accuracy,
+            concurrency=settings.concurrency or DEFAULT_CONCURRENCY,
             requests_per_day=options.get("requests_per_day"),
-            no_cache=no_cache,
+            no_cache=settings.no_cache,
+            fail_under=settings.fail_under,
         )
     )
     if output_format == "json":
@@ -214,6 +271,41 @@ def _evaluate(
     if all(candidate.status == "failed" for candidate in report.candidates):
         click.echo("error: no candidate answered a single case (see the errors above)", err=True)
         sys.exit(1)
+    if report.gate is not None and not report.gate.passed:
+        gate = report.gate
+        accuracy = f"{gate.accuracy:.0%}" if gate.accuracy is not None else "no answer"
+        click.echo(
+            f"error: {gate.model or 'no candidate'} reached {accuracy}, under --fail-under {gate.fail_under:.0%}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _print_plan(plan: EvalPlan) -> None:
+    out = console()
+    out.print(f"[bold]Dry run[/bold]: {escape(plan.source)}, {plan.cases} cases; nothing was called")
+    table = Table(title="Estimated cost of the eval", title_justify="left")
+    for column in ("model", "role", "calls", "input tokens", "output tokens", "thinking", "$ total", "$/case"):
+        table.add_column(column, justify="left" if column in ("model", "role") else "right", no_wrap=column == "model")
+    for row in [*plan.candidates, *plan.judges]:
+        thinking = "unmeasured" if row.thinking_tokens is None else f"{row.thinking_tokens:,}"
+        table.add_row(
+            row.model,
+            row.role,
+            f"{row.calls:,}",
+            f"{row.input_tokens:,}",
+            f"{row.output_tokens:,}",
+            thinking,
+            usd(row.cost_usd),
+            usd(row.cost_per_case_usd),
+        )
+    out.print(table)
+    out.print(f"  total: {usd(plan.total_usd)}")
+    for row in [*plan.candidates, *plan.judges]:
+        for note in row.notes:
+            out.print(f"  - {escape(row.model)}: {escape(note)}")
+    for line in plan.assumptions:
+        out.print(f"  - assumed: {escape(line)}")
 
 
 async def _run_eval(config, cases, refs: list[str], **settings: Any) -> EvalReport:

@@ -47,7 +47,7 @@ format_option = click.option(
 
 @click.group("session")
 def session_command() -> None:
-    """Session files: the reports llmwright's subagents leave in .claude/sessions/.
+    """Start, append to, show, close and list session files: the reports subagents leave in .claude/sessions/.
 
     \b
     llmwright session start "support bot model choice"

@@ -19,7 +19,9 @@ from .render import console, print_json, usd
     default=None,
     help="ledger file (default: the configured [gateway] ledger_path, else the user data dir)",
 )
-@click.option("--since", default=None, help="only calls from this ISO date on, e.g. 2026-11-01")
+@click.option(
+    "--since", default=None, help="only calls from this ISO date or time on, or this long back: 2026-11-01, 24h, 7d"
+)
 @config_option
 @format_option
 def usage_command(ledger: str | None, since: str | None, config_path: str | None, output_format: str) -> None:

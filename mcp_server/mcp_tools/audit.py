@@ -25,7 +25,10 @@ from .roots import ask_roots, root_paths
 
 def _permitted(path: str, client_roots: list[Path], allowed_roots: list[Path]) -> Path:
     """The path to audit, when it lies inside the client's roots or a `--allow-root` directory."""
-    target = Path(path).expanduser()
+    try:
+        target = Path(path).expanduser()
+    except RuntimeError as exc:  # ~user that does not exist
+        raise InvalidInput(f"path {path!r}: {exc}") from exc
     roots = [*allowed_roots, *client_roots]
     if not roots:
         raise InvalidInput(
@@ -33,7 +36,11 @@ def _permitted(path: str, client_roots: list[Path], allowed_roots: list[Path]) -
         )
     if not target.is_absolute():
         target = roots[0] / target
-    target = target.resolve()
+    try:
+        target = target.resolve()
+        target.exists()  # stats it: a name too long for the file system fails here, not inside the audit
+    except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a name too long, a symlink loop
+        raise InvalidInput(f"path {path!r} cannot be audited: {type(exc).__name__}: {exc}") from exc
     if not any(target == root or target.is_relative_to(root) for root in roots):
         allowed = ", ".join(str(r) for r in roots)
         raise InvalidInput(f"{path!r} is outside the allowed roots ({allowed}); audit refused")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from llmwright.estimate import MAX_MODELS, EstimateReport, EstimateRequest, estimate
@@ -19,8 +20,13 @@ Models = Annotated[
 ]
 Text = Annotated[str | None, Field(description="plain prompt text (give text or messages)")]
 Messages = Annotated[
-    Any, Field(description="chat messages: a list of {role, content}, or an OpenAI/Anthropic request object")
+    list[dict[str, Any]] | dict[str, Any] | None,
+    Field(description="chat messages: a list of {role, content}, or an OpenAI/Anthropic request object"),
 ]
+
+
+# `exact: true` asks Anthropic's count-tokens API: read-only, but it reaches the network.
+COUNT = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
 
 
 class TokenEstimates(BaseModel):
@@ -74,5 +80,5 @@ def estimate_cost_tool(
 
 
 def register(server: MCPServer, state: ServerState) -> None:
-    server.add_tool(estimate_tokens_tool, name="estimate_tokens", title="Estimate tokens", annotations=READ_ONLY)
+    server.add_tool(estimate_tokens_tool, name="estimate_tokens", title="Estimate tokens", annotations=COUNT)
     server.add_tool(estimate_cost_tool, name="estimate_cost", title="Estimate cost and fit", annotations=READ_ONLY)

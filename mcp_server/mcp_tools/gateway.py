@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
@@ -18,6 +19,7 @@ from llmwright.usage import UsageSummary, summarise
 
 from ..state import ServerState, server_state
 from .guard import READ_ONLY, tool_errors
+from .preflight import preflight
 
 CALL = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
 
@@ -40,7 +42,10 @@ async def call_llm_tool(
     json_schema: Annotated[dict[str, Any] | None, Field(description="answer as JSON matching this schema")] = None,
     timeout_s: Annotated[float | None, Field(gt=0, le=600, description="per-attempt timeout")] = None,
 ) -> CallResult:
-    """Call a model through the gateway (retries, fallback, cache, ledger); streams progress notifications."""
+    """Call a model through the gateway (retries, fallback, cache, ledger); streams progress notifications.
+
+    Checked before sending: every model of the chain is known to the catalog and not retired, and
+    the prompt plus max_tokens fits its context window."""
     if (prompt is None) == (messages is None):
         raise InvalidInput("give exactly one of prompt or messages")
     request = CallRequest(
@@ -53,8 +58,10 @@ async def call_llm_tool(
         if json_schema
         else None,
     )
+    gateway = server_state(ctx).gateway()
+    await anyio.to_thread.run_sync(preflight, gateway, request, model, fallback, route)  # counting takes CPU
     received = 0
-    async for item in server_state(ctx).gateway().stream(request, model, fallback=fallback, route=route):
+    async for item in gateway.stream(request, model, fallback=fallback, route=route):
         if isinstance(item, CallResult):
             return item
         received += len(item)
@@ -72,7 +79,10 @@ async def provider_status_tool(ctx: Context) -> ProviderStatusReport:
 @tool_errors
 def usage_report_tool(
     ctx: Context,
-    since: Annotated[str | None, Field(description="ISO date, e.g. 2026-11-01")] = None,
+    since: Annotated[
+        str | None,
+        Field(max_length=64, description="from this ISO date or time (2026-11-01) or duration back (24h, 7d, 2w)"),
+    ] = None,
 ) -> UsageSummary:
     """Calls, error rate, p50/p95/p99 latency, cost per model and per day, cache hit rate."""
     ledger = server_state(ctx).gateway().ledger

@@ -18,7 +18,15 @@ from pydantic import Field
 
 from llmwright.config import load_config
 from llmwright.select import Comparison, Recommendation, Requirements, TaskKind, compare, configured_ledger, recommend
-from llmwright.select.evaluate import DEFAULT_CONCURRENCY, DEFAULT_TARGET, EvalReport, evaluate_models, inline_cases
+from llmwright.select.evaluate import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TARGET,
+    EvalReport,
+    dry_run_report,
+    evaluate_models,
+    inline_cases,
+    plan_eval,
+)
 
 from ..state import ServerState, server_state
 from .guard import READ_ONLY, tool_errors
@@ -33,9 +41,12 @@ def _ledger() -> Path | None:
 
 @tool_errors
 def select_model_tool(requirements: Requirements) -> Recommendation:
-    """Recommend a primary model, a fallback chain on another provider and a budget option, with a decision
-    matrix, justification, rejected models with the constraint each violates, and a gateway route snippet."""
-    return recommend(requirements, ledger=_ledger())
+    """Recommend a primary model, a fallback chain on another provider, a budget option and cheaper step-down
+    models, with a decision matrix, cited quality and latency evidence, the defaults applied, rejected models with
+    the constraint each violates (and, when nothing fits, which constraints bind), and a gateway route snippet.
+    Unknown requirement keys or values are errors naming the closest valid one."""
+    config = load_config()
+    return recommend(requirements, ledger=configured_ledger(config), config=config)
 
 
 @tool_errors
@@ -63,17 +74,31 @@ async def evaluate_models_tool(
             max_length=MAX_INLINE_CASES,
             description="each {input: prompt or OpenAI-shape messages, system?, id?} plus exactly one check: "
             "exact (string), contains (string or list), regex, json_schema (object), "
-            "or one_of (labels) with label (the expected one)",
+            "one_of (labels) with label (the expected one), or judge {model, rubric} (graded by that model)",
         ),
     ],
     target_accuracy: Annotated[float, Field(ge=0, le=1, description="accuracy the pick must reach")] = DEFAULT_TARGET,
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e10, description="sizes $/month")] = None,
     concurrency: Annotated[int, Field(ge=1, le=32, description="calls in flight at once")] = DEFAULT_CONCURRENCY,
     use_cache: Annotated[bool, Field(description="reuse cached answers (false: call again)")] = True,
+    dry_run: Annotated[
+        bool, Field(description="only estimate tokens and dollars per candidate and judge; call nothing")
+    ] = False,
+    fail_under: Annotated[
+        float | None, Field(ge=0, le=1, description="accuracy the chosen candidate must reach (report.gate)")
+    ] = None,
 ) -> EvalReport:
     """Run eval cases on candidate models through the gateway; rank them on accuracy, latency and cost
-    per case, mark the Pareto-optimal ones and pick the cheapest at or above the target accuracy."""
+    per case, mark the Pareto-optimal ones and pick the cheapest at or above the target accuracy.
+    Judged cases are graded by their judge model, whose cost is reported apart. With dry_run, nothing
+    is called: `plan` holds the estimated tokens and dollars per candidate and judge."""
     parsed = inline_cases(cases)
+    if dry_run:
+        plan = plan_eval(parsed, candidates, requests_per_day=requests_per_day)
+        checks: dict[str, int] = {}
+        for case in parsed:
+            checks[case.check.kind] = checks.get(case.check.kind, 0) + 1
+        return dry_run_report(plan, checks, target_accuracy, concurrency)
 
     async def progress(done: int, total: int) -> None:
         await ctx.report_progress(done, total, f"{done}/{total} calls")
@@ -87,6 +112,7 @@ async def evaluate_models_tool(
         concurrency=concurrency,
         no_cache=not use_cache,
         progress=progress,
+        fail_under=fail_under,
     )
 
 

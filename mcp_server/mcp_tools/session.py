@@ -1,8 +1,10 @@
 """`append_session_report` and the active-session resource: what `llmwright session append` does.
 
-The project is the client's first root (MCP `roots/list`), else `$CLAUDE_PROJECT_DIR`,
-else the project around the server's working directory (as for the CLI). Whatever the caller names stays inside that
-project's `.claude/sessions/`: the engine refuses `..`, absolute paths and symlinks out.
+The project is the calling client's first root (MCP `roots/list`), else `$CLAUDE_PROJECT_DIR`,
+else the project around the server's working directory (as for the CLI); the resource is read
+for the calling client the same way (the server asks it for its roots), so one client never
+sees another's session over HTTP. Whatever the caller names stays inside that project's
+`.claude/sessions/`: the engine refuses `..`, absolute paths and symlinks out.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio
-from mcp.server.mcpserver import Context, MCPServer, Resolve
+from mcp.server.mcpserver import MCPServer, Resolve
 from mcp_types import ListRootsResult, ToolAnnotations
 from pydantic import Field
 
 from llmwright.sessions import AppendResult, SessionError, append_report, project_dir, show_session
 
-from ..state import ServerState, server_state
+from ..state import ServerState
 from .guard import tool_errors
 from .roots import ask_roots, root_paths
 
@@ -26,17 +28,14 @@ APPEND = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempoten
 ACTIVE_SESSION_URI = "llmwright://session/active"
 
 
-def _project(client_roots: ListRootsResult, state: ServerState) -> Path:
-    """The project of the client's first root; remembered for the resource, which has no request to ask with."""
+def _project(client_roots: ListRootsResult) -> Path:
+    """The project of the calling client's first root."""
     roots = root_paths(client_roots)
-    project = project_dir(roots[0]) if roots else project_dir()
-    state.last_project = project
-    return project
+    return project_dir(roots[0]) if roots else project_dir()
 
 
 @tool_errors
 async def append_session_report_tool(
-    ctx: Context,
     client_roots: Annotated[ListRootsResult, Resolve(ask_roots)],
     agent: Annotated[str, Field(description="who wrote the report, e.g. llm-ml-engineer", min_length=1)],
     report: Annotated[str, Field(description="the report in markdown; secrets are redacted before it is written")],
@@ -47,14 +46,15 @@ async def append_session_report_tool(
     ] = None,
 ) -> AppendResult:
     """Append a report to the project's active session file (or, with none active, write a standalone report)."""
-    project = _project(client_roots, server_state(ctx))
+    project = _project(client_roots)
     append = functools.partial(append_report, project, agent, report, title=title, session=session)
     return await anyio.to_thread.run_sync(append)  # the file lock may wait: not on the event loop
 
 
-def active_session_markdown(state: ServerState) -> str:
-    """The active session file, or one line saying there is none and how to start one."""
-    project = state.last_project or project_dir()
+def active_session_markdown(root: Path | None) -> str:
+    """The active session file of the project at `root` (the client's first root; None: the default
+    project), or one line saying there is none and how to start one."""
+    project = project_dir(root) if root else project_dir()
     try:
         return show_session(project).content
     except SessionError as exc:
@@ -70,7 +70,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         name="active-session",
         description="The project's active session file (.claude/sessions/active/*.md) with every report so far",
         mime_type="text/markdown",
-    )(functools.partial(active_session_markdown, state))
+    )(functools.partial(active_session_markdown, None))  # read per client: the GuardedServer passes its root
 
 
 __all__ = ["ACTIVE_SESSION_URI", "register"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmwright.catalog import ModelInfo, Prices
+from llmwright.catalog import TIERS, ModelInfo, Prices
 from llmwright.cost import Workload, cheaper_alternatives, estimate_cost
 from llmwright.errors import PriceUnknown
 from tests.conftest import PRICED_AT
@@ -68,18 +68,57 @@ def test_flat_prices_for_models_genai_prices_lacks() -> None:
     assert result.per_call_usd == pytest.approx((500 * 1.0 + 500 * 0.5 + 1000 * 2.0) / 1e6)
 
 
-def test_cheaper_alternatives_are_cheaper_capable_and_fit(catalog) -> None:
+def test_cheaper_alternatives_are_cheaper_capable_fit_and_at_least_as_strong(catalog) -> None:
     model = catalog.resolve("openai:gpt-4o")
     workload = Workload(input_tokens=5000, output_tokens=500, requests_per_day=1000)
     baseline = estimate_cost(model, workload, at=PRICED_AT)
-    alternatives = cheaper_alternatives(catalog, model, workload, baseline, limit=5, at=PRICED_AT)
-    assert alternatives
-    costs = [a.per_call_usd for a in alternatives]
+    cheaper = cheaper_alternatives(catalog, model, workload, baseline, limit=5, at=PRICED_AT)
+    assert cheaper.alternatives and cheaper.step_down
+    costs = [a.per_call_usd for a in cheaper.alternatives]
     assert costs == sorted(costs)
-    for alt in alternatives:
+    for alt in [*cheaper.alternatives, *cheaper.step_down]:
         candidate = catalog.resolve(alt.model)
         assert set(model.capabilities) <= set(candidate.capabilities)
         assert alt.per_call_usd < baseline.per_call_usd
         assert candidate.context_window >= 5500
-        assert candidate.hosting == "hosted"
+        assert candidate.hosting == "hosted" and candidate.provider not in ("openrouter", "huggingface")
         assert 0 < alt.saving_pct <= 100
+    assert all(TIERS.index(a.tier) >= TIERS.index("mid") for a in cheaper.alternatives)
+    assert all(a.gives_up == "" for a in cheaper.alternatives)
+    for step in cheaper.step_down:
+        assert TIERS.index(step.tier) < TIERS.index("mid")
+        assert step.gives_up.startswith(f"{step.tier} tier instead of mid")
+    assert "mistral:ministral-3b-latest" not in [a.model for a in cheaper.alternatives]  # the example
+
+
+def test_a_strong_model_is_never_offered_a_small_one_as_an_equal(catalog) -> None:
+    model = catalog.resolve("anthropic:claude-sonnet-4-6")
+    workload = Workload(input_tokens=2000, output_tokens=400)
+    cheaper = cheaper_alternatives(catalog, model, workload, estimate_cost(model, workload, at=PRICED_AT), at=PRICED_AT)
+    assert all(a.tier in ("strong", "frontier") for a in cheaper.alternatives)
+    assert all(a.tier in ("small", "mid") and " tier instead of strong" in a.gives_up for a in cheaper.step_down)
+
+
+def test_step_down_names_the_benchmark_it_trails_on(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4.1")  # mid, with Aider and Vectara figures
+    workload = Workload(input_tokens=1000, output_tokens=300)
+    baseline = estimate_cost(model, workload, at=PRICED_AT)
+    cheaper = cheaper_alternatives(catalog, model, workload, baseline, limit=20, at=PRICED_AT)
+    mini = next(a for a in cheaper.step_down if a.model == "openai:gpt-4.1-mini")
+    assert mini.gives_up == "small tier instead of mid; aider-polyglot 32.4 vs 52.4 % passed"
+
+
+def test_an_unrated_model_gets_no_unchecked_alternatives(catalog) -> None:
+    model = catalog.resolve("openai:gpt-4-turbo")
+    workload = Workload(input_tokens=1000, output_tokens=300)
+    cheaper = cheaper_alternatives(catalog, model, workload, estimate_cost(model, workload, at=PRICED_AT), at=PRICED_AT)
+    assert cheaper.alternatives == [] and cheaper.step_down == []
+    assert "has no quality rating" in cheaper.note
+
+
+def test_resellers_appear_only_when_the_baseline_is_theirs(catalog) -> None:
+    model = catalog.resolve("groq:openai/gpt-oss-120b")
+    workload = Workload(input_tokens=1000, output_tokens=300)
+    cheaper = cheaper_alternatives(catalog, model, workload, estimate_cost(model, workload, at=PRICED_AT), at=PRICED_AT)
+    listed = [a.model for a in [*cheaper.alternatives, *cheaper.step_down]]
+    assert not any(ref.startswith(("openrouter:", "huggingface:")) for ref in listed)

@@ -31,7 +31,7 @@ def test_estimate_json_is_stable_and_complete() -> None:
     report = json.loads(result.output)
     assert report["schema_version"] == "1"
     (row,) = report["results"]
-    assert set(row) == {"model", "tokens", "cost", "fit", "alternatives", "warnings"}
+    assert set(row) == {"model", "tokens", "cost", "fit", "alternatives", "step_down", "alternatives_note", "warnings"}
     assert row["tokens"] | {} and row["tokens"]["tokens"] == 2 and row["tokens"]["method"] == "exact"
     assert row["cost"]["per_day_usd"] == pytest.approx(row["cost"]["per_call_usd"] * 1000)
     assert row["fit"]["fits"] is True
@@ -105,7 +105,7 @@ def test_bad_input_is_one_line_with_exit_code_2(tmp_path, args, message: str) ->
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_serve_refuses_a_public_bind_without_a_token() -> None:
+def test_serve_refuses_a_public_bind_without_the_host_names_clients_use() -> None:
     result = run_cli("serve", "--transport", "http", "--host", "0.0.0.0", env={"LLMWRIGHT_MCP_TOKEN": ""})
     assert result.returncode == 2
-    assert "LLMWRIGHT_MCP_TOKEN" in result.stderr
+    assert "--allow-host" in result.stderr

@@ -117,3 +117,38 @@ def run(*args: str, cwd: Path | str = ROOT, env: dict[str, str | None] | None = 
 
 def plugin_manifest() -> dict[str, Any]:
     return json.loads((ROOT / ".claude-plugin" / "plugin.json").read_text(encoding="utf-8"))
+
+
+# A fresh clone holds none of these; a plugin install reads whatever the directory holds.
+NOT_IN_A_CLONE = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv", "venv", "node_modules", ".benchmarks"}
+CREDENTIALS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK")
+
+
+def fresh_clone(target: Path) -> Path:
+    """A copy of the checkout as a clone would have it (no venv, caches or session files) at `target`."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n in NOT_IN_A_CLONE}
+        if Path(directory).name in ("active", "archive", "reports") and Path(directory).parent.name == "sessions":
+            skip |= {n for n in names if n != ".gitkeep"}
+        return skip
+
+    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    return target
+
+
+def claude_home_env(home: Path, **extra: str | None) -> dict[str, str | None]:
+    """A throwaway Claude Code home, offline, with no credentials of the user's; the llmwright server
+    runs with the test's interpreter (never an install from PyPI)."""
+    env: dict[str, str | None] = dict.fromkeys(CREDENTIALS)
+    env |= dict.fromkeys(name for name in os.environ if name.startswith(("CLAUDE_", "LLMWRIGHT_")))
+    env |= {
+        "HOME": str(home),
+        "CLAUDE_CONFIG_DIR": str(home / ".claude"),
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "LLMWRIGHT_PYTHON": launcher_python(),
+        "LLMWRIGHT_NO_INSTALL": "1",
+        "LLMWRIGHT_DATA_DIR": str(home / "llmwright-data"),
+        "LLMWRIGHT_CACHE_DIR": str(home / "llmwright-cache"),
+    }
+    return env | extra

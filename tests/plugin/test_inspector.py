@@ -63,7 +63,10 @@ model = "openai:gpt-4o-mini"
         "LLMWRIGHT_ENABLED": None,
         "LLMWRIGHT_PYTHON": launcher_python(),
     }
-    server = [str(LAUNCHER), "serve", "--allow-root", str(SAMPLE)]
+    # Inspector 2.x starts a stdio server with a minimal environment of its own (PATH, HOME, ...):
+    # what the server needs beyond that is passed with -e, as a user would.
+    passed = [arg for name, value in env.items() if value is not None for arg in ("-e", f"{name}={value}")]
+    server = [*passed, str(LAUNCHER), "serve", "--allow-root", str(SAMPLE)]
     tool = ["--method", "tools/call", "--tool-name"]
     cost = ['models=["openai:gpt-4o-mini"]', "input_tokens=1200", "expected_output=300", "requests_per_day=50000"]
     findings = "LLM101 no timeout at app/clients.py:9; LLM108 retired model at app/main.py:32"
@@ -78,7 +81,10 @@ model = "openai:gpt-4o-mini"
     }
 
     def call(args: list[str]) -> Any:
-        result = run(inspector, "--cli", *server, *args, cwd=tmp_path, env=env, timeout=120)
+        # a generous connect timeout: a loaded CI machine can take longer than the default 15 s
+        result = run(
+            inspector, "--cli", "--connect-timeout", "90000", *server, *args, cwd=tmp_path, env=env, timeout=180
+        )
         assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
         return json.loads(result.stdout)
 
@@ -111,3 +117,32 @@ def test_inspector_lists_everything_and_calls_the_tools(tmp_path, fake):
     assert ran["provider"] == "openai" and ran["model"] == "gpt-4o-mini"
     sent = fake.requests("p1")
     assert len(sent) == 1 and "LLM108 retired model" in json.dumps(sent[0].body)
+
+
+def test_the_launchers_server_works_in_a_project_with_its_own_tools_and_mcp_server(tmp_path):
+    """LLM apps often have a `tools/` package: the plugin must not import it (nor `mcp_server/`)."""
+    inspector = npm_tool("mcp-inspector")
+    project = tmp_path / "my-llm-app"
+    for name in ("tools", "mcp_server"):
+        (project / name).mkdir(parents=True)
+        (project / name / "__init__.py").write_text(f"raise ImportError('the user\\'s own {name}')\n")
+    env = {"LLMWRIGHT_PYTHON": launcher_python(), "LLMWRIGHT_NO_INSTALL": "1"}
+    passed = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]  # Inspector 2.x: not inherited
+    result = run(
+        inspector,
+        "--cli",
+        "--connect-timeout",
+        "90000",
+        *passed,
+        str(LAUNCHER),
+        "serve",
+        "--method",
+        "tools/list",
+        cwd=project,
+        env=env,
+        timeout=180,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    listed = sorted(tool["name"] for tool in json.loads(result.stdout)["tools"])
+    assert listed == sorted(server_listing()["tools"])
+    assert "the user's own" not in result.stderr

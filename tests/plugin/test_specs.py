@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import tomllib
+from urllib.parse import urlsplit
 
 import pytest
 
+from llmwright.catalog.refresh import LITELLM_URL
+from llmwright.providers import provider_rows
+
 from .support import LAUNCHER, PLUGIN_PREFIX, ROOT, frontmatter, listed, plugin_manifest, run, server_listing
 
-AGENTS = sorted(p for p in (ROOT / "agents").glob("*.md") if p.name != "README.md")
+AGENTS = sorted((ROOT / "agents").glob("*.md"))
 COMMANDS = sorted((ROOT / ".claude" / "commands").glob("*.md"))
 PROMPTS = sorted(p for p in (ROOT / "prompts").glob("*.md") if p.name != "README.md")
 
@@ -26,7 +31,9 @@ AGENT_KEYS |= {"initialPrompt", "memory", "background", "isolation"}
 MODELS = {"sonnet", "opus", "haiku", "inherit"}
 COLORS = {"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"}
 COMMAND_KEYS = {"description", "argument-hint", "allowed-tools", "model", "disable-model-invocation"}
-BUILT_IN_TOOLS = {"Read", "Grep", "Glob", "Bash", "Edit", "Write", "NotebookEdit", "WebFetch", "WebSearch", "TodoWrite"}
+# Built-in tools Claude Code (2.1.3xx) offers a subagent; it drops any other name silently (Grep and
+# Glob are gone: search runs through Bash). tests/plugin/test_live_session.py checks the offer.
+BUILT_IN_TOOLS = {"Read", "Bash", "Edit", "Write", "NotebookEdit", "WebFetch", "WebSearch"}
 ROLES = {"llm-ml-engineer", "llm-integration-specialist", "llm-cost-optimizer"}
 
 
@@ -35,6 +42,9 @@ def mcp_tools_named(names: list[str]) -> list[str]:
 
 
 def test_the_three_roles_exist_and_the_manifest_lists_exactly_them():
+    assert {p.name for p in (ROOT / "agents").iterdir()} == {f"{role}.md" for role in ROLES}, (
+        "agents/ holds agents only"
+    )
     assert {p.stem for p in AGENTS} == ROLES
     assert sorted(plugin_manifest()["agents"]) == sorted(f"./agents/{p.name}" for p in AGENTS)
 
@@ -72,8 +82,15 @@ def test_agent_workflow_hands_off_and_appends_its_report(path):
     assert "Self-check" in body
     for other in ROLES - {path.stem}:
         assert f"**{other}**" in body, f"hands off to {other} by name"
-    script = f'"${{CLAUDE_PLUGIN_ROOT}}/.claude/scripts/update-active-session.sh" {path.stem} '
-    assert script in body and f'`agent: "{path.stem}"`' in body
+    hand_in = body[body.index("## Hand in the report") :]
+    assert "final message" in hand_in and "SubagentStop hook" in hand_in, "the hook files the final message"
+    assert f'`agent: "{path.stem}"`' in hand_in and "`append_session_report`" in hand_in, (
+        "the explicit way, without hooks"
+    )
+    unique = f'mktemp "${{TMPDIR:-/tmp}}/{path.stem}-report.XXXXXX"'
+    assert unique in hand_in, "a report file of its own: two runs never clobber each other"
+    assert f'"${{CLAUDE_PLUGIN_ROOT}}/.claude/scripts/update-active-session.sh" {path.stem} "$report"' in hand_in
+    assert f"/tmp/{path.stem}-report.md" not in body
     allowed = set(mcp_tools_named(listed(meta["tools"])))
     used = set(re.findall(r"`([a-z_]+)`", body)) & set(server_listing()["tools"])
     assert used <= allowed, f"the workflow uses tools its frontmatter does not grant: {sorted(used - allowed)}"
@@ -110,21 +127,48 @@ def test_versions_agree_with_pyproject():
     assert [p["version"] for p in marketplace["plugins"] if p["name"] == "llmwright"] == [version]
 
 
-def test_hooks_and_server_point_at_executable_scripts():
+def test_hooks_quote_the_plugin_path_and_match_the_names_claude_code_uses():
     manifest = plugin_manifest()
     hooks = json.loads((ROOT / manifest["hooks"]).read_text(encoding="utf-8"))["hooks"]
     commands = {event: [h["command"] for entry in entries for h in entry["hooks"]] for event, entries in hooks.items()}
-    assert commands == {
-        "PostToolUse": ["${CLAUDE_PLUGIN_ROOT}/.claude/scripts/audit-on-edit.sh"],
-        "SubagentStop": ["${CLAUDE_PLUGIN_ROOT}/.claude/scripts/subagent-stop.sh"],
+    assert commands == {  # quoted: a plugin path with a space stays one word
+        "SessionStart": ['"${CLAUDE_PLUGIN_ROOT}/.claude/scripts/llmwright.sh" prepare'],
+        "PostToolUse": ['"${CLAUDE_PLUGIN_ROOT}/.claude/scripts/audit-on-edit.sh"'],
+        "SubagentStop": ['"${CLAUDE_PLUGIN_ROOT}/.claude/scripts/subagent-stop.sh"'],
     }
     assert hooks["PostToolUse"][0]["matcher"] == "Edit|Write|MultiEdit"
-    assert set(hooks["SubagentStop"][0]["matcher"].split("|")) == ROLES  # agent_type is "llmwright:<name>"
+    # A matcher of bare names is an exact-name list; Claude Code names plugin agents "llmwright:<name>",
+    # so this one is a regular expression (":" makes it one) that accepts both forms and nothing else.
+    matcher = hooks["SubagentStop"][0]["matcher"]
+    assert not re.fullmatch(r"[A-Za-z0-9_|, -]+", matcher), "a plain name list never matches llmwright:<name>"
+    for role in ROLES:
+        assert re.search(matcher, f"llmwright:{role}") and re.search(matcher, role)
+    for other in ("Explore", "general-purpose", "llmwright:llm-ml-engineer-2", "other:llm-cost-optimizer"):
+        assert not re.search(matcher, other), other
     for command in [c for cs in commands.values() for c in cs] + [str(LAUNCHER)]:
-        script = ROOT / command.replace("${CLAUDE_PLUGIN_ROOT}/", "")
+        script = ROOT / command.split('"')[1 if command.startswith('"') else 0].replace("${CLAUDE_PLUGIN_ROOT}/", "")
         assert script.is_file() and script.stat().st_mode & 0o111, f"{script} missing or not executable"
     server = json.loads((ROOT / manifest["mcpServers"]).read_text(encoding="utf-8"))["mcpServers"]["llmwright"]
     assert server["args"][-1].endswith('"$root/.claude/scripts/llmwright.sh" serve')
+
+
+def test_network_hosts_name_every_endpoint_the_plugin_reaches():
+    declared = set(plugin_manifest()["network"]["hosts"])
+    for name, row in provider_rows().items():
+        url = urlsplit(row.base_url or "https://x.openai.azure.com")  # azure: the SDK reads AZURE_OPENAI_ENDPOINT
+        host = url.hostname if url.port is None else f"{url.hostname}:{url.port}"
+        wildcard = "*." + host.split(".", 1)[-1]
+        assert host in declared or wildcard in declared, f"{name} reaches {host}, not in network.hosts"
+    assert {"pypi.org", "files.pythonhosted.org"} <= declared, "the first start installs from PyPI"
+    assert urlsplit(LITELLM_URL).hostname in declared, "llmwright models --update"
+
+
+def test_the_icon_is_a_square_png_the_plugin_directory_accepts():
+    icon = ROOT / ".claude-plugin" / "icon.png"
+    data = icon.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 2_000_000
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == height and 512 <= width <= 2048
 
 
 def test_readme_rewrite_for_a_claude_mcp_add_install(tmp_path):

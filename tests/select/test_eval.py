@@ -16,7 +16,7 @@ from mcp import Client
 from llmwright.catalog import get_catalog
 from llmwright.errors import InvalidInput
 from llmwright.gateway import Gateway
-from llmwright.select.evaluate import evaluate_models, inline_cases, load_cases
+from llmwright.select.evaluate import CHECKS, evaluate_models, inline_cases, load_cases
 from llmwright.select.evaluate.checks import normalise_label
 from llmwright.select.evaluate.run import GIVE_UP_AFTER
 from llmwright.server.server import build_server
@@ -166,11 +166,14 @@ def test_missing_and_binary_eval_files(tmp_path: Path) -> None:
         load_cases(tmp_path / "bin.jsonl")
 
 
-def test_the_shipped_sample_file_parses_and_uses_every_check() -> None:
+def test_the_shipped_sample_files_parse_and_use_every_check() -> None:
     cases = load_cases(ROOT / "examples" / "eval" / "support-tickets.jsonl")
     assert len(cases) == 12
     assert {c.check.kind for c in cases} == {"exact", "contains", "regex", "json_schema", "one_of"}
     assert len({c.id for c in cases}) == 12
+    judged = load_cases(ROOT / "examples" / "eval" / "refund-replies.jsonl")
+    assert {c.check.kind for c in judged} == {"judge", "contains"}
+    assert {c.check.kind for c in [*cases, *judged]} == set(CHECKS)
 
 
 # -- end to end through the gateway ------------------------------------------------------------

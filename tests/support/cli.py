@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def llmwright_command() -> list[str]:
-    script = shutil.which("llmwright")
-    return [script] if script else [sys.executable, "-m", "llmwright.server"]
+    """The `llmwright` script installed beside the interpreter running the tests (never another
+    copy found on PATH), else `python -m llmwright.server`."""
+    script = Path(sys.executable).with_name("llmwright")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "llmwright.server"]
 
 
 def run_cli(

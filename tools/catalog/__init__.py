@@ -1,4 +1,4 @@
-"""The model catalog: providers, prices, windows, capabilities and status, offline."""
+"""The model catalog: providers, prices, windows, capabilities, status and cited ratings, offline."""
 
 from typing import Any
 
@@ -6,22 +6,32 @@ from .catalog import SNAPSHOT_SUFFIX, Catalog, catalog_at, data_version, get_cat
 from .listing import ModelList, list_models
 from .model import CAPABILITIES, Capability, ModelInfo, Prices
 from .prices import calc, find_genai_model, has_batch
+from .ratings import TIERS, Benchmark, Latency, Rating, Ratings, Score, Tier, is_preview, load_ratings
 
 __all__ = [
     "CAPABILITIES",
     "SNAPSHOT_SUFFIX",
+    "TIERS",
+    "Benchmark",
     "Capability",
     "Catalog",
+    "Latency",
     "ModelInfo",
     "ModelList",
     "Prices",
+    "Rating",
+    "Ratings",
+    "Score",
+    "Tier",
     "calc",
     "catalog_at",
     "data_version",
     "find_genai_model",
     "get_catalog",
     "has_batch",
+    "is_preview",
     "list_models",
+    "load_ratings",
     "parse_capability",
     "refresh_litellm",
     "split_ref",

@@ -45,6 +45,13 @@ def strip_prefixes(model_id: str, spec: ProviderRow) -> str:
     return model_id
 
 
+def hosting_of(spec: ProviderRow, model_id: str) -> str:
+    """`hosted` for a local runtime's cloud models (`ollama:gpt-oss:120b-cloud`), else the provider's hosting."""
+    if spec.hosted_models and re.search(spec.hosted_models, model_id):
+        return "hosted"
+    return spec.hosting
+
+
 def _litellm_by_provider(providers: dict[str, ProviderRow]) -> dict[str, dict[str, dict[str, Any]]]:
     owner = {key: name for name, spec in providers.items() for key in spec.litellm}
     grouped: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in providers}
@@ -98,14 +105,17 @@ def _entry(
     today: date,
 ) -> dict[str, Any]:
     genai = find_genai_model(spec.genai_prices, model_id) if spec.genai_prices else None
-    sources: list[Source] = []
+    hosting = hosting_of(spec, model_id)
+    sources: list[Source] = [Source(covers="offered by this provider", ref=spec.models_source, checked=spec.checked)]
     fields: dict[str, Any] = {
         "ref": f"{provider}:{model_id}",
         "provider": provider,
         "model": model_id,
-        "hosting": spec.hosting,
+        "hosting": hosting,
     }
-    if spec.hosting == "local":
+    if hosting != spec.hosting:
+        pass  # a local runtime's cloud-hosted model: billed by subscription, so no per-token price
+    elif spec.hosting == "local":
         fields["prices"] = Prices(input=0, output=0, cache_read=0, cache_write=0, source="local: no per-token charge")
     elif genai is not None:
         fields["prices"] = prices_of(genai, at)
@@ -116,7 +126,7 @@ def _entry(
         if genai.deprecated:
             fields["status"] = "deprecated"
     if litellm_entry is not None:
-        if "prices" not in fields:
+        if "prices" not in fields and hosting == spec.hosting:
             fields["prices"] = _litellm_prices(litellm_entry)
         window = litellm_entry.get("max_input_tokens") or litellm_entry.get("max_tokens")
         if isinstance(window, int):

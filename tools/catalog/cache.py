@@ -41,7 +41,7 @@ def _key(extra: str) -> str:
 def cached_models(build: Callable[[], list[ModelInfo]]) -> list[ModelInfo]:
     """Load the built catalog from the cache, or build it and save it (best effort)."""
     try:
-        path = cache_dir() / f"catalog-{_key('v1')}.pickle"
+        path = cache_dir() / f"catalog-{_key('v2')}.pickle"
     except OSError as exc:  # the data files are unreadable: build without a cache
         logger.debug("catalog cache key not computed: %s", exc)
         return build()

@@ -133,7 +133,9 @@ def parse_capability(name: str) -> Capability:
     }
     key = aliases.get(key, key)
     if key not in CAPABILITIES:
-        raise InvalidInput(f"unknown capability {name!r}; use one of: {', '.join(CAPABILITIES)}")
+        close = difflib.get_close_matches(key, [*CAPABILITIES, *aliases], n=1, cutoff=0.5)
+        hint = f" Did you mean {aliases.get(close[0], close[0])!r}?" if close else ""
+        raise InvalidInput(f"unknown capability {name!r}.{hint} Use one of: {', '.join(CAPABILITIES)}")
     return key  # type: ignore[return-value]
 
 

@@ -1,6 +1,6 @@
-"""Cost per call, per day and per month, cheaper alternatives, and what real usage cost."""
+"""Cost per call, per day and per month, cheaper alternatives (tier-checked), and what real usage cost."""
 
-from .alternatives import Alternative, cheaper_alternatives
+from .alternatives import Alternative, CheaperModels, cheaper_alternatives
 from .estimate import DAYS_PER_MONTH, CostEstimate, Workload, estimate_cost
 from .money import format_usd
 from .rates import TokenRates, token_rates
@@ -9,6 +9,7 @@ from .usage import cost_of_usage
 __all__ = [
     "DAYS_PER_MONTH",
     "Alternative",
+    "CheaperModels",
     "CostEstimate",
     "TokenRates",
     "Workload",

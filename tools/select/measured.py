@@ -3,7 +3,8 @@
 The gateway writes one `attempt` row per try of a model (`tools/gateway/ledger.py`). A
 model with at least `MIN_CALLS` attempts in the ledger's last `WINDOW_DAYS` gets its
 measured p95 (from answered attempts) and its error rate used in ranking, in place of the
-speed-class estimate. Decisions, so the same ledger always gives the same answer:
+latency table's estimate (or of having no latency data at all). Decisions, so the same
+ledger always gives the same answer:
 
 - The window ends at the ledger's newest row, not at today: a recommendation is
   reproducible from the file alone, and the output names the dates it covers.

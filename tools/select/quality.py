@@ -1,89 +1,59 @@
-"""Quality tiers and speed classes per model, from `data/quality.toml` (each row cites its source).
+"""A model's quality for a task kind: its tier, moved by a cited benchmark figure where one measures the kind.
 
-Scores are coarse on purpose: a tier per model (small < mid < strong < frontier), Aider's
-polyglot pass rate for coding where it exists, and a speed class. They rank candidates;
-they are not a benchmark.
+quality = tier score + 0.3 x (the model's scaled figure - the mean scaled figure of its tier's
+rated models on that benchmark). A tier is the heuristic starting point (small 0.45, mid 0.65,
+strong 0.8, frontier 0.92); the figure moves a model up or down against its peers, so two
+models of one tier tie only when their data does. A model without a figure for the kind keeps
+its tier's score and says "no benchmark data": nothing is filled in.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-from ..catalog import Catalog, ModelInfo
-from ..errors import LLMWrightError
-from .requirements import TIERS, TaskKind, Tier
+from ..catalog import Rating, Ratings, Score, Tier
 
 TIER_SCORE: dict[Tier, float] = {"small": 0.45, "mid": 0.65, "strong": 0.8, "frontier": 0.92}
-# Typical time to first token (s) and output tokens/s per speed class: a stated heuristic,
-# replaced by measured figures where the usage ledger has them.
-SPEED: dict[str, tuple[float, float]] = {"fast": (0.3, 250.0), "medium": (0.6, 90.0), "slow": (1.2, 45.0)}
-TIER_SPEED = {"small": "fast", "mid": "medium", "strong": "medium", "frontier": "slow"}
+DATA_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
-class Rating:
-    ref: str
-    tier: Tier
-    tier_source: str
-    coding: float | None = None
-    speed: str | None = None
-    note: str = ""
-
-    @property
-    def speed_class(self) -> str:
-        return self.speed if self.speed in SPEED else TIER_SPEED[self.tier]
+class Quality:
+    value: float
+    score: Score | None  # the benchmark figure behind it, if any
+    evidence: str  # what the value rests on, in words
 
 
-@dataclass(frozen=True)
-class QualityData:
-    version: str
-    ratings: dict[str, Rating]
-    sources: dict[str, str]
+_centre_memo: dict[int, tuple[Ratings, dict[tuple[Tier, str], float]]] = {}
 
 
-@cache
-def _raw() -> dict:
-    try:
-        text = resources.files("llmwright.select").joinpath("data").joinpath("quality.toml").read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise LLMWrightError("the model quality table (tools/select/data/quality.toml) is missing; reinstall") from exc
-    return tomllib.loads(text)
+def _centres(ratings: Ratings) -> dict[tuple[Tier, str], float]:
+    """Mean scaled figure per (tier, benchmark); the benchmark-wide mean where a tier has fewer than two."""
+    memo = _centre_memo.get(id(ratings))
+    if memo is not None and memo[0] is ratings:
+        return memo[1]
+    by_tier: dict[tuple[Tier, str], list[float]] = {}
+    by_bench: dict[str, list[float]] = {}
+    for rating in ratings.models.values():
+        for score in rating.scores:
+            by_tier.setdefault((rating.tier, score.benchmark), []).append(score.scaled)
+            by_bench.setdefault(score.benchmark, []).append(score.scaled)
+    centres = {}
+    for (tier, bench), values in by_tier.items():
+        pool = values if len(values) >= 2 else by_bench[bench]
+        centres[(tier, bench)] = sum(pool) / len(pool)
+    _centre_memo[id(ratings)] = (ratings, centres)
+    return centres
 
 
-def load_quality(catalog: Catalog) -> QualityData:
-    raw = _raw()
-    ratings: dict[str, Rating] = {}
-    for row in raw.get("models", []):
-        try:
-            ref = catalog.resolve(row["ref"]).ref
-        except LLMWrightError:
-            continue  # a row for a model the catalog no longer has
-        if row.get("tier") not in TIERS:
-            continue
-        ratings[ref] = Rating(
-            ref=ref,
-            tier=row["tier"],
-            tier_source=row.get("tier_source", ""),
-            coding=row.get("coding"),
-            speed=row.get("speed"),
-            note=row.get("note", ""),
-        )
-    sources = {s["id"]: s.get("url", "") for s in raw.get("sources", [])}
-    return QualityData(version=str(raw.get("meta", {}).get("version", "?")), ratings=ratings, sources=sources)
-
-
-def quality_for(rating: Rating, model: ModelInfo, kind: TaskKind) -> float:
-    score = TIER_SCORE[rating.tier]
-    if kind == "code" and rating.coding is not None:
-        score = 0.5 * score + 0.5 * min(1.0, 0.35 + rating.coding)
-    if kind == "reasoning" and model.has("reasoning"):
-        score += 0.04
-    return round(min(score, 1.0), 3)
-
-
-def estimated_p95_s(rating: Rating, output_tokens: int) -> float:
-    ttft, tokens_per_s = SPEED[rating.speed_class]
-    return round(1.5 * (ttft + output_tokens / tokens_per_s), 2)
+def quality_for(rating: Rating, kind: str, ratings: Ratings) -> Quality:
+    base = TIER_SCORE[rating.tier]
+    score = rating.score_for(kind, ratings.benchmarks)
+    if score is None:
+        return Quality(base, None, f"no benchmark data for {kind}; {rating.tier} tier ({rating.tier_source})")
+    centre = _centres(ratings)[(rating.tier, score.benchmark)]
+    value = round(min(1.0, max(0.0, base + DATA_WEIGHT * (score.scaled - centre))), 3)
+    unit = ratings.benchmarks[score.benchmark].unit
+    return Quality(
+        value, score, f"{score.benchmark} {score.value:g} {unit} ({score.licence.split(',')[0]}, {score.date})"
+    )

@@ -1,21 +1,52 @@
-"""Requirements in, a justified primary + fallback chain out, never breaking a hard constraint."""
+"""Requirements in, a justified primary + fallback chain out, never breaking a hard constraint.
+
+Defaults a user would otherwise have to know to ask for, each stated in the output when it applies:
+hosted models only unless a local runtime is asked for (or configured); preview models and, for
+latency-bound tasks, models that think before answering are never the primary unless asked;
+input tokens are the stated context; unknown residency or latency fails a stated requirement.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from ..catalog import Catalog, get_catalog
+from ..catalog import TIERS, Catalog, ModelInfo, Ratings, get_catalog, is_preview, load_ratings
 from ..cost import DAYS_PER_MONTH
 from ..errors import InvalidInput
-from ..providers import suggestible
-from .constraints import Candidate, price, required_tier, violations
+from ..providers import provider_rows, suggestible
+from .binding import Binding, binding_constraints
+from .constraints import (
+    Candidate,
+    Violation,
+    estimate_p95_s,
+    latency_gap,
+    price,
+    required_tier,
+    thinking_tokens,
+    violations,
+)
 from .infer import infer_complexity, infer_kind
 from .measured import Measured, load_measured
-from .quality import QualityData, estimated_p95_s, load_quality, quality_for
+from .quality import quality_for
 from .rank import rank
 from .requirements import TYPICAL_TOKENS, Requirements
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+class BenchmarkFigure(BaseModel):
+    benchmark: str
+    value: float
+    unit: str
+    run: str
+    source: str
+    licence: str
+    date: str
 
 
 class Choice(BaseModel):
@@ -23,27 +54,43 @@ class Choice(BaseModel):
     provider: str
     hosting: str
     tier: str
-    quality: float = Field(description="0-1, for this task kind")
+    tier_source: str = Field("", description="where the tier comes from; llmwright-heuristic is a labelled guess")
+    quality: float = Field(description="tier score moved by the benchmark figure for this task kind, when there is one")
+    quality_evidence: str = Field("", description="the figure the quality rests on, or 'no benchmark data'")
+    benchmark: BenchmarkFigure | None = None
     cost_per_request_usd: float
     cost_per_month_usd: float | None
-    p95_s_estimate: float = Field(description="from the model's speed class (quality table)")
-    p95_s_measured: float | None = Field(None, description="from the usage ledger; used in ranking when set")
+    thinking_tokens: int | None = Field(None, description="hidden thinking tokens a request adds; None = unmeasured")
+    thinks: bool | None = Field(None, description="reasons before answering by default; None = not known")
+    p95_s: float | None = Field(None, description="the p95 used in ranking: measured, else estimated; None = no data")
+    latency_evidence: str = ""
+    p95_s_estimate: float | None = Field(None, description="from the latency table, thinking included")
+    p95_s_measured: float | None = Field(None, description="from the usage ledger, when it has enough recent calls")
     error_rate_measured: float | None = Field(None, description="retryable failures per attempt, usage ledger")
     context_window: int | None
     capabilities: list[str]
+    preview: bool = False
     score: float
 
 
-class MeasuredLatency(BaseModel):
-    """A model whose ledger figures replace the table's latency estimate in ranking."""
+class StepDown(BaseModel):
+    """A cheaper model of a lower tier that fits every other constraint, and what choosing it gives up."""
 
     model: str
-    calls: int = Field(description="attempts sent in the window")
+    tier: str
+    cost_per_request_usd: float
+    saving_pct: float
+    gives_up: str
+
+
+class MeasuredLatency(BaseModel):
+    model: str
+    calls: int
     errors: int
     error_rate: float
     p50_s: float | None
     p95_s: float | None
-    p95_s_estimate: float = Field(description="what the table would have said")
+    p95_s_estimate: float | None = Field(description="what the latency table would have said; None = no data")
     since: str
     until: str
 
@@ -54,7 +101,7 @@ class Rejected(BaseModel):
 
 
 class Recommendation(BaseModel):
-    schema_version: str = "1"
+    schema_version: str = "2"
     task: str
     kind: str
     kind_inferred: bool
@@ -67,9 +114,14 @@ class Recommendation(BaseModel):
     primary: Choice | None
     fallbacks: list[Choice] = Field(default_factory=list)
     budget_option: Choice | None = None
+    step_down: list[StepDown] = Field(
+        default_factory=list, description="cheaper lower-tier models and what they give up"
+    )
     matrix: list[Choice] = Field(default_factory=list, description="the top candidates side by side")
     justification: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list, description="defaults that shaped this answer")
     tradeoffs: list[str] = Field(default_factory=list)
+    binding: list[Binding] = Field(default_factory=list, description="when nothing fits: each constraint's effect")
     relax: list[str] = Field(default_factory=list, description="when nothing fits: what to relax and what it buys")
     route_snippet: str = ""
     monthly_cost_usd: float | None = None
@@ -82,25 +134,57 @@ class Recommendation(BaseModel):
     data_version: str
 
 
-def _choice(candidate: Candidate, req: Requirements, score: float) -> Choice:
-    m = candidate.model
+def _choice(candidate: Candidate, req: Requirements, ratings: Ratings, score: float) -> Choice:
+    m, rating = candidate.model, candidate.rating
     per_month = candidate.cost_per_day * DAYS_PER_MONTH if candidate.cost_per_day is not None else None
     measured = candidate.measured
+    quality = quality_for(rating, req.kind or "chat", ratings)
+    figure = None
+    if quality.score is not None:
+        s = quality.score
+        figure = BenchmarkFigure(
+            benchmark=s.benchmark,
+            value=s.value,
+            unit=ratings.benchmarks[s.benchmark].unit,
+            run=s.run,
+            source=s.source,
+            licence=s.licence,
+            date=s.date,
+        )
+    estimate = estimate_p95_s(rating, req.output_tokens or 0, req.input_tokens or 0)
     return Choice(
         model=m.ref,
         provider=m.provider,
         hosting=m.hosting,
-        tier=candidate.rating.tier,
-        quality=quality_for(candidate.rating, m, req.kind or "chat"),
+        tier=rating.tier,
+        tier_source=rating.tier_source,
+        quality=quality.value,
+        quality_evidence=quality.evidence,
+        benchmark=figure,
         cost_per_request_usd=candidate.cost_per_request,
         cost_per_month_usd=per_month,
-        p95_s_estimate=estimated_p95_s(candidate.rating, req.output_tokens or 0),
+        thinking_tokens=thinking_tokens(rating),
+        thinks=rating.thinks,
+        p95_s=candidate.p95_s,
+        latency_evidence=_latency_evidence(candidate, estimate, req),
+        p95_s_estimate=estimate,
         p95_s_measured=measured.p95_s if measured else None,
         error_rate_measured=measured.error_rate if measured else None,
         context_window=m.context_window,
         capabilities=list(m.capabilities),
+        preview=is_preview(m),
         score=score,
     )
+
+
+def _latency_evidence(candidate: Candidate, estimate: float | None, req: Requirements) -> str:
+    if candidate.latency_measured and candidate.measured is not None:
+        return f"measured on your usage ledger ({candidate.measured.calls} calls)"
+    latency = candidate.rating.latency
+    if estimate is not None and latency is not None:
+        licence = latency.licence.split(",")[0]
+        return f"estimated from {latency.probes:,} probes ({licence}, {latency.date}): {latency.source}"
+    return latency_gap(candidate.rating, req.input_tokens or 0)
 
 
 def _validate(req: Requirements, catalog: Catalog) -> Requirements:
@@ -120,28 +204,108 @@ def _validate(req: Requirements, catalog: Catalog) -> Requirements:
             "kind": kind,
             "needs": needs,
             "complexity": req.complexity or infer_complexity(req.task, kind),
-            "input_tokens": req.input_tokens or typical_in,
+            "input_tokens": req.input_tokens or req.context_tokens or typical_in,
             "output_tokens": req.output_tokens or typical_out,
         }
     )
 
 
-def _chain(ranked: list[tuple[Candidate, float]], req: Requirements, local_pool: list[tuple[Candidate, float]]):
-    primary, primary_score = ranked[0]
+def configured_local_providers(config: Config | None) -> list[str]:
+    """Local runtimes a configuration sets up (`[providers.ollama]`): their models become candidates."""
+    if config is None:
+        return []
+    rows = provider_rows()
+    return sorted({rows[n].catalog_provider for n in config.providers if n in rows and rows[n].hosting == "local"})
+
+
+def _local_admitted(req: Requirements, configured: Iterable[str]) -> tuple[bool, str]:
+    """Whether self-hosted models are candidates, and why (stated in the output)."""
+    rows = provider_rows()
+    named = [p for p in req.providers if rows[p].hosting == "local"]
+    if req.local_only:
+        return True, "local-only: self-hosted models only."
+    if named:
+        return True, f"Self-hosted models are candidates because --providers names {', '.join(named)}."
+    configured = list(configured)
+    if configured:
+        return True, f"Self-hosted models are candidates because llmwright.toml configures {', '.join(configured)}."
+    return False, (
+        "Hosted models only (the default): self-hosted runtimes (ollama, vllm, lmstudio) cost $0 per token but "
+        "need your hardware; ask with --local-only, --providers ollama, or a [providers.ollama] table."
+    )
+
+
+def _pick_primary(
+    ranked: list[tuple[Candidate, float]], req: Requirements
+) -> tuple[tuple[Candidate, float] | None, list[str]]:
+    """The best candidate the defaults let lead, and a line for each kind of candidate passed over."""
+    latency_bound = req.latency_p95_s is not None and "reasoning" not in req.needs
+    passed: dict[str, list[str]] = {"preview": [], "thinks": []}
+    for candidate, score in ranked:
+        if is_preview(candidate.model) and not req.allow_preview:
+            passed["preview"].append(candidate.model.ref)
+        elif latency_bound and candidate.rating.thinks:
+            passed["thinks"].append(candidate.model.ref)
+        else:
+            return (candidate, score), _passed_lines(passed)
+    return None, _passed_lines(passed)
+
+
+def _passed_lines(passed: dict[str, list[str]]) -> list[str]:
+    lines = []
+    if passed["preview"]:
+        lines.append(
+            f"Not primary, preview or experimental: {', '.join(passed['preview'][:3])} "
+            "(they may change or vanish without notice; --allow-preview to let one lead)."
+        )
+    if passed["thinks"]:
+        lines.append(
+            f"Not primary, thinks before answering on a latency-bound task: {', '.join(passed['thinks'][:3])} "
+            "(--needs reasoning to accept one)."
+        )
+    return lines
+
+
+def _chain(
+    ranked: list[tuple[Candidate, float]], primary: Candidate, local_pool: list[tuple[Candidate, float]]
+) -> list[tuple[Candidate, float]]:
+    rest = [(c, s) for c, s in ranked if c is not primary]
     chain: list[tuple[Candidate, float]] = []
-    other = next(((c, s) for c, s in ranked[1:] if c.model.provider != primary.model.provider), None)
+    other = next(((c, s) for c, s in rest if c.model.provider != primary.model.provider), None)
     if other:
         chain.append(other)
-    used = {primary.model.ref, *(c.model.ref for c, _ in chain)}
-    extra = next(((c, s) for c, s in ranked[1:] if c.model.ref not in used), None)
+    extra = next(((c, s) for c, s in rest if all(c is not x for x, _ in chain)), None)
     if extra:
         chain.append(extra)
-    if not req.local_only and primary.model.hosting == "hosted" and local_pool:
+    if primary.model.hosting == "hosted" and local_pool:
         chain.append(local_pool[0])  # last resort when every hosted provider is down
-    return (primary, primary_score), chain
+    return chain
 
 
-def _measured_notes(measured: dict[str, Measured], quality: QualityData, req: Requirements) -> list[MeasuredLatency]:
+def _step_down(
+    tier_only: list[Candidate], primary: Candidate, req: Requirements, ratings: Ratings, limit: int = 3
+) -> list[StepDown]:
+    """Cheaper models below the required tier that fit every other constraint, labelled with what they give up."""
+    cheaper = sorted(
+        (c for c in tier_only if c.cost_per_request < primary.cost_per_request),
+        key=lambda c: (-TIERS.index(c.rating.tier), c.cost_per_request, c.model.ref),
+    )
+    found = []
+    for c in cheaper[:limit]:
+        saving = 1 - c.cost_per_request / primary.cost_per_request if primary.cost_per_request else 0.0
+        found.append(
+            StepDown(
+                model=c.model.ref,
+                tier=c.rating.tier,
+                cost_per_request_usd=c.cost_per_request,
+                saving_pct=round(saving * 100, 1),
+                gives_up=ratings.gives_up(c.rating, primary.rating, req.kind or "chat"),
+            )
+        )
+    return found
+
+
+def _measured_notes(measured: dict[str, Measured], ratings: Ratings, req: Requirements) -> list[MeasuredLatency]:
     return [
         MeasuredLatency(
             model=ref,
@@ -150,42 +314,50 @@ def _measured_notes(measured: dict[str, Measured], quality: QualityData, req: Re
             error_rate=m.error_rate,
             p50_s=m.p50_s,
             p95_s=m.p95_s,
-            p95_s_estimate=estimated_p95_s(quality.ratings[ref], req.output_tokens or 0),
+            p95_s_estimate=estimate_p95_s(ratings.models[ref], req.output_tokens or 0, req.input_tokens or 0),
             since=m.since,
             until=m.until,
         )
         for ref, m in sorted(measured.items())
-        if ref in quality.ratings
+        if ref in ratings.models
     ]
 
 
-def recommend(
-    requirements: Requirements, catalog: Catalog | None = None, ledger: str | Path | None = None
-) -> Recommendation:
-    """`ledger`: a usage ledger whose measured latency and error rates replace the table's estimates."""
-    catalog = catalog or get_catalog()
-    req = _validate(requirements, catalog)
-    quality = load_quality(catalog)
-    measured = load_measured(ledger, catalog)
+def _candidates(
+    catalog: Catalog, ratings: Ratings, req: Requirements, measured: dict[str, Measured], allow_local: bool
+) -> tuple[list[Candidate], list[tuple[ModelInfo, Candidate | None, list[Violation]]]]:
     eligible: list[Candidate] = []
-    local_fallbacks: list[Candidate] = []
-    rejected: list[Rejected] = []
-    for ref, rating in sorted(quality.ratings.items()):
+    rejected: list[tuple[ModelInfo, Candidate | None, list[Violation]]] = []
+    for ref, rating in sorted(ratings.models.items()):
         model = catalog.resolve(ref)
-        if model.status == "retired" or not suggestible(model.provider, req.providers):
-            continue
-        if model.free_trial_tier:
+        if model.status == "retired" or not suggestible(model.provider, req.providers) or model.free_trial_tier:
             continue
         candidate = price(model, rating, req, measured.get(ref))
-        reasons = violations(model, rating, candidate, req)
-        if reasons:
-            rejected.append(Rejected(model=ref, reasons=reasons))
-            relaxed = [r for r in reasons if not r.startswith("quality tier")]
-            if model.hosting == "local" and not relaxed and candidate:
-                local_fallbacks.append(candidate)  # fits everything but the tier: a last resort only
+        found = violations(model, rating, candidate, req, allow_local)
+        if found:
+            rejected.append((model, candidate, found))
         elif candidate is not None:
             eligible.append(candidate)
-    ranked = rank(eligible, req)
+    return eligible, rejected
+
+
+def recommend(
+    requirements: Requirements,
+    catalog: Catalog | None = None,
+    ledger: str | Path | None = None,
+    config: Config | None = None,
+) -> Recommendation:
+    """`ledger`: a usage ledger whose measured latency and error rates replace the table's estimates;
+    `config`: the configuration whose local runtimes (`[providers.ollama]`) make self-hosted models candidates."""
+    catalog = catalog or get_catalog()
+    req = _validate(requirements, catalog)
+    ratings = load_ratings(catalog)
+    measured = load_measured(ledger, catalog)
+    allow_local, hosting_rule = _local_admitted(req, configured_local_providers(config))
+    eligible, rejected = _candidates(catalog, ratings, req, measured, allow_local)
+    ranked = rank(eligible, req, ratings)
+    picked, passed = _pick_primary(ranked, req)
+    rules = [hosting_rule, *passed]
     base = {
         "task": req.task,
         "kind": req.kind,
@@ -194,67 +366,46 @@ def recommend(
         "complexity_inferred": requirements.complexity is None,
         "input_tokens": req.input_tokens,
         "output_tokens": req.output_tokens,
-        "tokens_assumed": requirements.input_tokens is None or requirements.output_tokens is None,
+        "tokens_assumed": (requirements.input_tokens is None and requirements.context_tokens is None)
+        or requirements.output_tokens is None,
         "required_tier": required_tier(req),
-        "rejected": rejected,
-        "measured": _measured_notes(measured, quality, req),
+        "rejected": [Rejected(model=m.ref, reasons=[v.reason for v in found]) for m, _, found in rejected],
+        "measured": _measured_notes(measured, ratings, req),
         "ledger": str(ledger) if ledger is not None else None,
-        "considered": len(quality.ratings),
-        "data_version": f"{catalog.data_version}; quality {quality.version}",
+        "considered": len(ratings.models),
+        "data_version": f"{catalog.data_version}; ratings {ratings.version}",
     }
-    if not ranked:
-        return Recommendation(**base, primary=None, relax=_relax_advice(rejected))
-    local_ranked = rank(local_fallbacks, req) or [(c, s) for c, s in ranked if c.model.hosting == "local"][:1]
-    (primary, primary_score), chain = _chain(
-        ranked, req, [pair for pair in local_ranked if pair[0] is not ranked[0][0]]
-    )
-    cheapest = min(ranked, key=lambda pair: (pair[0].cost_per_request, pair[0].model.ref))
+    if picked is None:
+        bindings = binding_constraints(rejected, ranked, req, ratings)
+        return Recommendation(**base, primary=None, rules=rules, binding=bindings, relax=[b.advice for b in bindings])
+    primary, primary_score = picked
+    tier_only = [c for m, c, found in rejected if c is not None and {v.constraint for v in found} == {"tier"}]
+    local_pool = rank([c for c in tier_only if c.model.hosting == "local"], req, ratings) if allow_local else []
+    chain = _chain(ranked, primary, local_pool)
+    options = [(c, s) for c, s in ranked if c is not primary and (req.allow_preview or not is_preview(c.model))]
+    cheapest = min(options, key=lambda pair: (pair[0].cost_per_request, pair[0].model.ref), default=None)
     from .explain import justify, measured_lines, route_snippet, tradeoffs
 
-    choice = _choice(primary, req, primary_score)
-    fallbacks = [_choice(c, req, s) for c, s in chain]
-    budget = _choice(cheapest[0], req, cheapest[1]) if cheapest[0] is not primary else None
+    choice = _choice(primary, req, ratings, primary_score)
+    fallbacks = [_choice(c, req, ratings, s) for c, s in chain]
+    budget = None
+    if cheapest is not None and cheapest[0].cost_per_request < primary.cost_per_request:
+        budget = _choice(cheapest[0], req, ratings, cheapest[1])
     return Recommendation(
         **base,
         primary=choice,
         fallbacks=fallbacks,
         budget_option=budget,
-        matrix=[_choice(c, req, s) for c, s in ranked[:8]],
+        step_down=_step_down(
+            [c for c in tier_only if c.model.hosting == "hosted" or allow_local], primary, req, ratings
+        ),
+        matrix=[_choice(c, req, ratings, s) for c, s in ranked[:8]],
         justification=[
-            *justify(req, choice, fallbacks, len(eligible), len(rejected)),
+            *justify(req, requirements, choice, fallbacks, len(eligible), len(rejected)),
             *measured_lines(base["measured"]),
         ],
+        rules=rules,
         tradeoffs=tradeoffs(choice, fallbacks, budget),
         route_snippet=route_snippet(req, choice, fallbacks),
         monthly_cost_usd=choice.cost_per_month_usd,
     )
-
-
-def _relax_advice(rejected: list[Rejected]) -> list[str]:
-    """For each constraint, how many models fail only on it: relaxing it buys those."""
-    only: dict[str, list[str]] = {}
-    for item in rejected:
-        kinds = {reason.split(" ")[0] if not reason.startswith("$") else "budget" for reason in item.reasons}
-        if len(item.reasons) == 1 or len(kinds) == 1:
-            only.setdefault(_constraint_name(item.reasons[0]), []).append(item.model)
-    advice = [
-        f"relax {name}: {len(models)} model(s) would fit, e.g. {', '.join(models[:3])}"
-        for name, models in sorted(only.items(), key=lambda kv: -len(kv[1]))
-    ]
-    return advice or ["no single constraint blocks everything; relax two (e.g. budget and tier)"]
-
-
-def _constraint_name(reason: str) -> str:
-    for key, name in (
-        ("budget", "the cost budget"),
-        ("/1M", "the cost budget"),
-        ("p95", "the latency budget"),
-        ("context window", "the context size"),
-        ("lacks", "the required capabilities"),
-        ("quality tier", "the quality tier"),
-        ("local-only", "local-only"),
-        ("provider", "the provider list"),
-    ):
-        if key in reason:
-            return name
-    return reason

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..cost import format_usd as usd
 
 if TYPE_CHECKING:  # evaluate loads the gateway; recommending alone must not pay for it
-    from .evaluate import CandidateScore, EvalReport
+    from .evaluate import CandidateScore, EvalPlan, EvalReport
     from .recommend import Choice, Recommendation
 
 
@@ -20,19 +20,27 @@ def recommendation_markdown(result: Recommendation) -> str:
         "",
     ]
     if result.primary is None:
-        return "\n".join([*lines, "No model fits every constraint.", *[f"- {line}" for line in result.relax]])
+        return "\n".join(
+            [
+                *lines,
+                "No model fits every constraint.",
+                *[f"- {line}" for line in [*result.relax, *result.rules]],
+            ]
+        )
     lines += [
-        "| role | model | tier | quality | $/request | $/month | p95 s | context |",
-        "|---|---|---|---|---|---|---|---|",
+        "| role | model | tier | quality | evidence | $/request | $/month | p95 s | context |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for role, row in [("primary", result.primary), *[(f"fallback {i + 1}", f) for i, f in enumerate(result.fallbacks)]]:
         lines.append(
-            f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {usd(row.cost_per_request_usd)} | "
-            f"{usd(row.cost_per_month_usd)} | {p95_label(row)} | {row.context_window or 0:,} |"
+            f"| {role} | {row.model} | {row.tier} | {row.quality:.2f} | {row.quality_evidence} | "
+            f"{usd(row.cost_per_request_usd)} | {usd(row.cost_per_month_usd)} | {p95_label(row)} | "
+            f"{row.context_window or 0:,} |"
         )
+    step_down = [f"Step down: {s.model} ({s.tier}), {s.saving_pct:g}% cheaper: {s.gives_up}." for s in result.step_down]
     lines += [
         "",
-        *[f"- {line}" for line in [*result.justification, *result.tradeoffs]],
+        *[f"- {line}" for line in [*result.justification, *result.rules, *result.tradeoffs, *step_down]],
         "",
         "```toml",
         result.route_snippet.rstrip(),
@@ -42,8 +50,10 @@ def recommendation_markdown(result: Recommendation) -> str:
 
 
 def p95_label(row: Choice) -> str:
-    """`*1.2` measured on the ledger, `~0.9` estimated from the speed class."""
-    return f"*{row.p95_s_measured}" if row.p95_s_measured is not None else f"~{row.p95_s_estimate}"
+    """`*1.2` measured on the ledger, `~0.9` estimated from latency data, `n/a` without data."""
+    if row.p95_s_measured is not None:
+        return f"*{row.p95_s_measured}"
+    return f"~{row.p95_s_estimate}" if row.p95_s_estimate is not None else "n/a"
 
 
 def eval_marks(score: CandidateScore, report: EvalReport) -> str:
@@ -75,3 +85,23 @@ def eval_markdown(report: EvalReport) -> str:
             + (f" {usd(s.cost_per_month_usd)} |" if monthly else "")
         )
     return "\n".join([*lines, "", *[f"- {line}" for line in report.verdict]])
+
+
+def plan_markdown(plan: EvalPlan) -> str:
+    """A dry run's estimate as markdown: tokens and dollars per candidate and judge."""
+    lines = [
+        f"## Eval dry run: {plan.source}",
+        "",
+        f"{plan.cases} cases; nothing was called. Estimated total **{usd(plan.total_usd)}**.",
+        "",
+        "| model | role | calls | input tokens | output tokens | thinking | $ total | $/case |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in [*plan.candidates, *plan.judges]:
+        thinking = "unmeasured" if row.thinking_tokens is None else f"{row.thinking_tokens:,}"
+        lines.append(
+            f"| {row.model} | {row.role} | {row.calls:,} | {row.input_tokens:,} | {row.output_tokens:,} | {thinking} | "
+            f"{usd(row.cost_usd)} | {usd(row.cost_per_case_usd)} |"
+        )
+    notes = [f"{row.model}: {note}" for row in [*plan.candidates, *plan.judges] for note in row.notes]
+    return "\n".join([*lines, "", *[f"- {line}" for line in [*notes, *plan.assumptions]]])

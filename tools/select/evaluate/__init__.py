@@ -6,7 +6,8 @@ Kept out of `llmwright.select`'s imports: the gateway pulls in the provider SDKs
 
 from .cases import EvalCase, inline_cases, load_cases
 from .checks import CHECKS
-from .report import CandidateScore, CaseResult, EvalReport
+from .plan import EvalPlan, PlannedModel, plan_eval
+from .report import CandidateScore, CaseResult, EvalReport, Gate, dry_run_report
 from .settle import DEFAULT_CONCURRENCY, DEFAULT_TARGET, evaluate_models
 
 __all__ = [
@@ -16,8 +17,13 @@ __all__ = [
     "CandidateScore",
     "CaseResult",
     "EvalCase",
+    "EvalPlan",
     "EvalReport",
+    "Gate",
+    "PlannedModel",
+    "dry_run_report",
     "evaluate_models",
     "inline_cases",
     "load_cases",
+    "plan_eval",
 ]

@@ -12,6 +12,8 @@ every candidate's answer:
 - `one_of` + `label`: a classification. The answer, normalised (trimmed, case-folded,
   surrounding quotes and final punctuation dropped), must equal the expected `label`;
   an answer that is none of the labels is reported as off the list.
+- `judge`: `{model, rubric}`; a judge model grades the answer against the rubric through
+  the gateway (`judge.py`), its cost reported apart from the candidate's.
 """
 
 from __future__ import annotations
@@ -20,27 +22,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from jsonschema import SchemaError, validators
 
 from llmwright.errors import InvalidInput
 
-
-@dataclass(frozen=True)
-class Verdict:
-    passed: bool
-    why: str = ""  # for a miss: what was wrong, in a few words
-
-
-class Check(Protocol):
-    kind: str
-
-    def judge(self, answer: str) -> Verdict: ...
-
-    def expected(self) -> Any:
-        """What the check looks for, as JSON, for reports."""
-        ...
+from .judge import build_judged
+from .verdict import Check, Verdict
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -202,6 +191,7 @@ CHECKS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "regex": _regex,
     "json_schema": _json_schema,
     "one_of": _one_of,
+    "judge": build_judged,
 }
 # Keys a check reads besides its own: `label` belongs to `one_of`.
 CHECK_EXTRAS: dict[str, set[str]] = {"one_of": {"label"}}

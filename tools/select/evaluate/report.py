@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from llmwright.cost import DAYS_PER_MONTH
 from llmwright.usage import percentile
 
+from .plan import EvalPlan
 from .run import CandidateRun, Outcome
 
 
@@ -28,6 +29,7 @@ class CaseResult(BaseModel):
     latency_ms: float | None
     cached: bool
     cost_usd: float | None
+    judge_cost_usd: float | None = Field(None, description="a judged case: the judge call's cost, not the candidate's")
 
 
 class CandidateScore(BaseModel):
@@ -44,10 +46,21 @@ class CandidateScore(BaseModel):
     cost_per_case_usd: float | None = Field(description="mean over answered cases; None when the price is unknown")
     cost_total_usd: float | None = Field(description="production cost of every answered case")
     cost_per_month_usd: float | None = Field(None, description="at requests_per_day, 30 days")
-    spent_usd: float = Field(description="what this run paid (cached answers are free)")
+    spent_usd: float = Field(description="what this run paid for the candidate's answers (cached answers are free)")
+    judge_cost_usd: float = Field(0.0, description="judge calls grading this candidate, priced from their tokens")
+    judge_spent_usd: float = Field(0.0, description="what this run paid for those judge calls")
     pareto: bool = Field(False, description="no other candidate is as accurate and as cheap, and better on one")
     meets_target: bool = False
     results: list[CaseResult] = Field(default_factory=list)
+
+
+class Gate(BaseModel):
+    """`--fail-under`: the accuracy the chosen candidate must reach for the run to pass (CI)."""
+
+    fail_under: float
+    model: str | None = Field(description="the chosen candidate: the pick, else the closest; None if none answered")
+    accuracy: float | None
+    passed: bool
 
 
 class EvalReport(BaseModel):
@@ -63,6 +76,10 @@ class EvalReport(BaseModel):
     concurrency: int
     requests_per_day: float | None = None
     elapsed_s: float
+    judge_cost_usd: float = Field(0.0, description="every judge call, priced from its tokens; not in any $/case")
+    judge_spent_usd: float = Field(0.0, description="what this run paid for judge calls")
+    gate: Gate | None = Field(None, description="set with fail_under: whether the chosen candidate reached it")
+    plan: EvalPlan | None = Field(None, description="a dry run: the estimated tokens and dollars; nothing was called")
     data_version: str = Field(description="the catalog prices were taken from")
 
 
@@ -88,6 +105,7 @@ def _result(outcome: Outcome) -> CaseResult:
         latency_ms=outcome.latency_ms,
         cached=outcome.cached,
         cost_usd=outcome.cost_usd,
+        judge_cost_usd=outcome.judge_cost_usd,
     )
 
 
@@ -117,6 +135,8 @@ def score(run: CandidateRun, requests_per_day: float | None = None) -> Candidate
         if per_case is not None and requests_per_day
         else None,
         spent_usd=_significant(sum(o.spent_usd for o in outcomes)),
+        judge_cost_usd=_significant(sum(o.judge_cost_usd or 0.0 for o in outcomes)),
+        judge_spent_usd=_significant(sum(o.judge_spent_usd for o in outcomes)),
         results=[_result(o) for o in outcomes],
     )
 
@@ -199,7 +219,18 @@ def verdict(
     return lines
 
 
-def build_report(runs: list[CandidateRun], target: float, **fields: Any) -> EvalReport:
+def gate(fail_under: float, best: CandidateScore | None, closest: CandidateScore | None) -> Gate:
+    chosen = best or closest
+    accuracy = chosen.accuracy if chosen else None
+    return Gate(
+        fail_under=fail_under,
+        model=chosen.model if chosen else None,
+        accuracy=accuracy,
+        passed=accuracy is not None and accuracy >= fail_under,
+    )
+
+
+def build_report(runs: list[CandidateRun], target: float, fail_under: float | None = None, **fields: Any) -> EvalReport:
     scores = [score(run, fields.get("requests_per_day")) for run in runs]
     mark_pareto(scores)
     best, closest = pick(scores, target)
@@ -210,6 +241,20 @@ def build_report(runs: list[CandidateRun], target: float, **fields: Any) -> Eval
     checks: dict[str, int] = {}
     for outcome in runs[0].outcomes.values() if runs else []:
         checks[outcome.case.check.kind] = checks.get(outcome.case.check.kind, 0) + 1
+    lines = verdict(ordered, target, best, closest)
+    judge_cost = _significant(sum(s.judge_cost_usd for s in scores))
+    if judge_cost or any(s.judge_spent_usd for s in scores):
+        lines.append(
+            f"Judge calls cost {money(judge_cost)} at list prices ({money(sum(s.judge_spent_usd for s in scores))} "
+            "paid this run); they are not in any candidate's cost per case."
+        )
+    checked = gate(fail_under, best, closest) if fail_under is not None else None
+    if checked is not None:
+        outcome = "passes" if checked.passed else "FAILS"
+        lines.append(
+            f"Gate --fail-under {checked.fail_under:.0%}: {checked.model or 'no candidate'} at "
+            f"{checked.accuracy if checked.accuracy is not None else 0:.0%} {outcome}."
+        )
     return EvalReport(
         cases=scores[0].cases if scores else 0,
         checks=checks,
@@ -217,6 +262,27 @@ def build_report(runs: list[CandidateRun], target: float, **fields: Any) -> Eval
         recommended=best.model if best else None,
         closest=closest.model if closest else None,
         candidates=ordered,
-        verdict=verdict(ordered, target, best, closest),
+        verdict=lines,
+        judge_cost_usd=judge_cost,
+        judge_spent_usd=_significant(sum(s.judge_spent_usd for s in scores)),
+        gate=checked,
         **fields,
+    )
+
+
+def dry_run_report(plan: EvalPlan, checks: dict[str, int], target: float, concurrency: int) -> EvalReport:
+    """A dry run in the report's shape, for doors that return one type: nothing ran, `plan` says what it would cost."""
+    total = money(plan.total_usd)
+    return EvalReport(
+        source=plan.source,
+        cases=plan.cases,
+        checks=checks,
+        target_accuracy=target,
+        recommended=None,
+        candidates=[],
+        verdict=[f"Dry run: nothing was called. The whole eval would cost about {total} at list prices."],
+        concurrency=concurrency,
+        elapsed_s=0.0,
+        plan=plan,
+        data_version=plan.data_version,
     )

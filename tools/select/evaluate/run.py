@@ -16,10 +16,12 @@ from itertools import product
 
 from llmwright.cost import cost_of_usage
 from llmwright.errors import InvalidInput
-from llmwright.gateway import CallResult, Gateway
+from llmwright.gateway import CallRequest, CallResult, Gateway
 from llmwright.secrets import scrub_secrets
 
 from .cases import EvalCase
+from .judge import Judged
+from .verdict import Verdict
 
 # A candidate whose first calls all fail is given up on: the rest of its cases would only
 # fail the same way, slowly, and cost the others their share of the concurrency.
@@ -43,6 +45,9 @@ class Outcome:
     cached: bool = False
     cost_usd: float | None = None  # priced from the tokens used: what it costs in production
     spent_usd: float = 0.0  # what this run paid (0 for a cached answer)
+    judge_cost_usd: float | None = None  # a judged case: the judge call, priced from its tokens
+    judge_spent_usd: float = 0.0  # and what this run paid for it
+    judge_error: str | None = None  # the judge call failed: the case is a miss that says so
 
 
 @dataclass
@@ -86,7 +91,10 @@ async def _one(gateway: Gateway, run: CandidateRun, case: EvalCase, no_cache: bo
         run.first_error = run.first_error or outcome.error
         return outcome
     run.answered += 1
-    verdict = case.check.judge(result.text)
+    if isinstance(case.check, Judged):
+        verdict = await _grade(gateway, case.check, request, result.text, outcome, no_cache)
+    else:
+        verdict = case.check.judge(result.text)
     outcome.passed, outcome.why = verdict.passed, verdict.why
     outcome.answer = scrub_secrets(result.text)[:ANSWER_CHARS]
     outcome.cached = result.cached
@@ -94,6 +102,23 @@ async def _one(gateway: Gateway, run: CandidateRun, case: EvalCase, no_cache: bo
     outcome.spent_usd = result.cost_usd or 0.0
     outcome.cost_usd = cost_of_usage(gateway.target(run.model).info, result.usage)
     return outcome
+
+
+async def _grade(
+    gateway: Gateway, check: Judged, asked: CallRequest, answer: str, outcome: Outcome, no_cache: bool
+) -> Verdict:
+    """Ask the judge model; its cost lands on the outcome's judge fields, never on the candidate's."""
+    request = check.grade_request(asked, answer)
+    if no_cache:
+        request = request.model_copy(update={"cache_ttl_s": 0})
+    try:
+        graded = await gateway.complete(request, check.model)
+    except Exception as exc:  # a failed judge call fails this case, not the run
+        outcome.judge_error = scrub_secrets(f"{type(exc).__name__}: {exc}")[:400]
+        return Verdict(False, f"judge call failed: {outcome.judge_error[:120]}")
+    outcome.judge_spent_usd = graded.cost_usd or 0.0
+    outcome.judge_cost_usd = cost_of_usage(gateway.target(check.model).info, graded.usage)
+    return check.verdict(graded.text)
 
 
 async def run_cases(
@@ -109,6 +134,8 @@ async def run_cases(
     if concurrency < 1:
         raise InvalidInput("concurrency must be at least 1")
     runs = [CandidateRun(model) for model in candidate_list(candidates, gateway)]
+    for judge in {case.check.model for case in cases if isinstance(case.check, Judged)}:
+        gateway.target(judge)  # a misspelled judge fails before any candidate is called
     jobs = iter(product(cases, runs))
     total = len(cases) * len(runs)
     done = 0

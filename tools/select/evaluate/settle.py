@@ -27,10 +27,15 @@ async def evaluate_models(
     requests_per_day: float | None = None,
     no_cache: bool = False,
     progress: Progress | None = None,
+    fail_under: float | None = None,
 ) -> EvalReport:
-    """Run every case on every candidate and rank them on accuracy and cost."""
+    """Run every case on every candidate and rank them on accuracy and cost.
+
+    `fail_under`: the accuracy the chosen candidate must reach; the report's `gate` says whether it did."""
     if not 0 <= target_accuracy <= 1:
         raise InvalidInput(f"target accuracy {target_accuracy:g} must be between 0 and 1 (e.g. 0.9 for 90%)")
+    if fail_under is not None and not 0 <= fail_under <= 1:
+        raise InvalidInput(f"fail-under {fail_under:g} must be between 0 and 1 (e.g. 0.85 for 85%)")
     if requests_per_day is not None and requests_per_day <= 0:
         raise InvalidInput("requests per day must be positive")
     started = time.monotonic()
@@ -38,6 +43,7 @@ async def evaluate_models(
     return build_report(
         runs,
         target_accuracy,
+        fail_under,
         source=source,
         concurrency=concurrency,
         requests_per_day=requests_per_day,
