@@ -23,7 +23,8 @@ def rows(tmp_path, kind: str) -> list[dict]:
 
 
 async def test_retries_after_a_shared_retry_after_are_jittered_not_a_herd(fake, tmp_path):
-    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 1}}, gateway={"backoff_base_s": 0.5})
+    # Retries come back over [1 s, 2 s): a one-second backoff window on top of the shared Retry-After.
+    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 1}}, gateway={"backoff_base_s": 1.0})
     async with Gateway(config) as gateway:
         await gateway.complete("warm up", REF)
         fake.gather("p1", 100)  # all hundred reach the provider, which throttles them at once
@@ -38,7 +39,7 @@ async def test_retries_after_a_shared_retry_after_are_jittered_not_a_herd(fake, 
     sent = [r.attempts[1].started_at for r in results]
     assert all(again - told >= 1.0 for told, again in zip(throttled_at, sent, strict=True))  # Retry-After is a floor
     busiest = max(sum(1 for t in sent if start <= t < start + 0.1) for start in sent)
-    assert busiest <= 35  # spread over the backoff window; it was 77 of 100 within 100 ms
+    assert busiest <= 35  # ~10 expected; a busy machine bunches a few; it was 77 of 100 within 100 ms
 
 
 async def test_a_saturated_rate_limit_sends_calls_to_the_next_link_at_once(fake, tmp_path):

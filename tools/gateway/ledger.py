@@ -70,8 +70,9 @@ class Ledger:
                 self._fd = None
 
     def __del__(self) -> None:
-        if getattr(self, "_fd", None) is not None:
-            os.close(self._fd)  # type: ignore[arg-type]
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
 
     # -- reading -----------------------------------------------------------------------------
 
