@@ -119,3 +119,19 @@ async def test_an_http_error_answer_bills_nothing(fake, tmp_path):
         False,
         0,
     )
+
+
+async def test_rate_slots_on_a_controlled_clock():
+    """The limiter's schedule, without sleeping: rpm spaced exactly, a burst of tokens, a refusal, a refund."""
+    from llmwright.gateway.limiter import Limiter, LocalRates
+
+    now = [100.0]
+    limiter = Limiter("p", LocalRates(lambda: now[0]), rpm=60, tpm=600)
+    waits = [await limiter.reserve(0, 0.0, 60.0) for _ in range(4)]
+    assert waits == [0.0, 1.0, 2.0, 3.0]  # one request a second, each in its own slot
+    assert await limiter.reserve(0, 0.0, 3.5) is None  # the next slot (4 s) is past the wait limit: not taken
+    now[0] += 10  # ten seconds later the bucket is empty again
+    assert await limiter.reserve(600, 0.0, 0.0) == 0.0  # a whole minute of tokens at once ...
+    assert await limiter.reserve(300, 0.0, 60.0) == pytest.approx(30.0)  # ... then 300 more wait for 300 to drain
+    await limiter.settle(estimated=600, actual=100)  # the first call used 100 of its 600: 500 come back
+    assert (await limiter.headroom())["tokens_free"] == pytest.approx(200.0)
