@@ -57,7 +57,7 @@ def best_of(runs: int, fn) -> float:
 def bench_counting(text: str, runs: int) -> None:
     catalog = get_catalog()
     print(f"corpus: {len(text.encode()) / 1e6:.1f} MB of standard-library source")
-    for ref, encoding_name in (("openai:gpt-4o", "o200k_base"), ("openai:gpt-4", "cl100k_base")):
+    for ref, encoding_name in (("openai:gpt-4o", "o200k_base"), ("openai:text-embedding-3-small", "cl100k_base")):
         model = catalog.resolve(ref)
         encoding = get_encoding(encoding_name)
         tokens = len(encoding.encode(text, disallowed_special=()))
@@ -67,7 +67,7 @@ def bench_counting(text: str, runs: int) -> None:
             f"{ref:28} bare tiktoken {tokens / bare / 1e6:6.2f} M tok/s | llmwright {tokens / ours / 1e6:6.2f} M tok/s"
             f" | ratio llmwright/bare {bare / ours:5.2f}"
         )
-    claude = catalog.resolve("anthropic:claude-sonnet-4-5")
+    claude = catalog.resolve("anthropic:claude-sonnet-4-6")
     encoding = get_encoding("cl100k_base")
     bare = best_of(runs, lambda: encoding.encode(text, disallowed_special=()))
     ours = best_of(runs, lambda: count_text(text, claude))
@@ -78,7 +78,7 @@ async def bench_mcp(calls: int) -> None:
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
-    arguments = {"models": ["openai:gpt-4o", "anthropic:claude-sonnet-4-5"], "text": "Hello", "requests_per_day": 1000}
+    arguments = {"models": ["openai:gpt-4o", "anthropic:claude-sonnet-4-6"], "text": "Hello", "requests_per_day": 1000}
     request = EstimateRequest(**arguments)
     estimate(request)
     direct = []

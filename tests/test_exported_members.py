@@ -25,10 +25,11 @@ EXPORTS = {
         "rule_catalog",
     },
     "llmwright.catalog": {
-        "CAPABILITIES", "SNAPSHOT_SUFFIX", "TIERS", "Benchmark", "Capability", "Catalog", "Latency", "ModelInfo",
-        "ModelList", "Prices", "Rating", "Ratings", "Score", "Tier", "calc", "catalog_at", "data_version",
-        "find_genai_model", "get_catalog", "has_batch", "is_preview", "list_models", "load_ratings", "parse_capability",
-        "refresh_litellm", "split_ref",
+        "CAPABILITIES", "SNAPSHOT_SUFFIX", "STALE_AFTER_DAYS", "TIERS", "Benchmark", "Capability", "Catalog",
+        "CatalogUpdate", "DataAge", "Latency", "ModelInfo", "ModelList", "Prices", "Rating", "Ratings", "Score",
+        "Status", "Tier", "calc", "catalog_at", "catalog_loaded", "clear_catalog", "data_age", "data_version",
+        "find_genai_model", "get_catalog", "has_batch", "is_preview", "lifecycle_notice", "list_models",
+        "load_ratings", "parse_capability", "split_ref", "status_on", "today", "update_catalog",
     },
     "llmwright.cost": {
         "DAYS_PER_MONTH", "Alternative", "CheaperModels", "CostEstimate", "TokenRates", "Workload", "cheaper_alternatives",
@@ -36,9 +37,10 @@ EXPORTS = {
     },
     "llmwright.gateway": {
         "AllProvidersFailed", "Attempt", "AuthFailed", "BadRequest", "BudgetExceeded", "CallRequest", "CallResult",
-        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "IncompleteResponse", "LLMError", "NotConfigured", "Overloaded",
-        "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable", "RateLimited", "Reply",
-        "RetryableError", "Skipped", "StreamInterrupted", "TerminalError", "Timeout", "Usage", "WIRES",
+        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "IncompleteResponse", "LLMError", "ModelRetired",
+        "NotConfigured", "Overloaded", "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable",
+        "RateLimited", "Reply", "RequestRefused", "RetryableError", "Skipped", "StreamInterrupted", "TerminalError",
+        "Timeout", "Usage", "WIRES",
         "build_provider",
     },
     "llmwright.prompts": {
@@ -67,7 +69,7 @@ EXPORTS = {
     "llmwright.tokens": {
         "Conversation", "Fit", "Message", "TokenCount", "ToolDef", "Truncation", "check_fit", "count_conversation",
         "count_text", "count_with_api", "get_encoding", "larger_windows", "parse_conversation", "read_json_file",
-        "read_text_file", "truncate",
+        "read_stdin", "read_text_file", "truncate",
     },
 }  # fmt: skip
 

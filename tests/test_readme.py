@@ -27,7 +27,7 @@ def test_every_registered_tool_command_and_rule_is_in_the_readme():
     from mcp import Client
 
     from llmwright.audit import rule_catalog
-    from llmwright.server.cli import cli
+    from llmwright.server.cli import all_commands
     from llmwright.server.server import build_server
 
     async def tool_names() -> list[str]:
@@ -36,7 +36,7 @@ def test_every_registered_tool_command_and_rule_is_in_the_readme():
 
     for name in asyncio.run(tool_names()):
         assert f"| `{name}` |" in TEXT
-    for name in cli.commands:
+    for name in all_commands():
         assert f"| `llmwright {name}` |" in TEXT
     for rule in rule_catalog():
         assert f"| {rule.id} | {rule.name} |" in TEXT

@@ -90,6 +90,7 @@ class GatewayConfig(_Strict):
         description="share of the remaining deadline a link may wait for a rate-limit slot or a 429 cool-down "
         "when a later link could answer; a longer wait skips to that link",
     )
+    allow_retired: bool = Field(False, description="send calls to models past their retirement date anyway")
 
     def ledger_file(self) -> Path | None:
         """The usage ledger the gateway writes under this configuration; None when the ledger is off."""

@@ -2,6 +2,8 @@
 
 The CLI's `estimate`, and the MCP tools `estimate_tokens` and `estimate_cost`, are thin
 wrappers over `estimate`; its JSON form is the documented `--format json` output.
+Embedding models (`embedding_models`) are priced on the same text for a RAG pipeline:
+input tokens only, checked against their maximum input, with their vector size.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from .catalog import Catalog, ModelInfo, get_catalog
+from .catalog import Catalog, ModelInfo, data_age, get_catalog
 from .cost import Alternative, CheaperModels, CostEstimate, Workload, cheaper_alternatives, estimate_cost
 from .errors import InvalidInput
 from .tokens import (
@@ -29,14 +31,22 @@ SCHEMA_VERSION = "1"
 MAX_MODELS = 20
 
 
+MAX_OUTPUT = 2_000_000
+
+
 class EstimateRequest(BaseModel):
-    models: list[str] = Field(min_length=1, max_length=MAX_MODELS, description="provider:model references")
+    models: list[str] = Field(default_factory=list, max_length=MAX_MODELS, description="provider:model references")
+    embedding_models: list[str] = Field(
+        default_factory=list, max_length=MAX_MODELS, description="embedding models to price on the same text (RAG)"
+    )
     text: str | None = Field(None, description="plain prompt text")
     messages: Any = Field(None, description="chat messages: a list, or an OpenAI/Anthropic request object")
     input_tokens: int | None = Field(None, ge=1, le=100_000_000, description="a known input size instead of text")
-    max_output: int = Field(1024, ge=1, le=2_000_000, description="requested max output tokens (fit check)")
-    expected_output: int | None = Field(None, ge=0, description="output tokens billed per call; default max_output")
-    reasoning_tokens: int = Field(0, ge=0, le=2_000_000)
+    max_output: int = Field(1024, ge=1, le=MAX_OUTPUT, description="requested max output tokens (fit check)")
+    expected_output: int | None = Field(
+        None, ge=0, le=MAX_OUTPUT, description="output tokens billed per call; default max_output"
+    )
+    reasoning_tokens: int = Field(0, ge=0, le=MAX_OUTPUT)
     requests_per_day: float | None = Field(None, ge=0, le=10**10)
     cache_hit: float = Field(0.0, ge=0.0, le=1.0)
     batch: bool = False
@@ -48,6 +58,10 @@ class EstimateRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_input(self) -> EstimateRequest:
+        if not self.models and not self.embedding_models:
+            raise ValueError("give at least one model (models, or embedding_models for embedding models)")
+        if len(self.models) + len(self.embedding_models) > MAX_MODELS:
+            raise ValueError(f"give at most {MAX_MODELS} models in all")
         given = [self.text is not None, self.messages is not None, self.input_tokens is not None]
         if sum(given) != 1:
             raise ValueError("give exactly one of text, messages or input_tokens")
@@ -60,6 +74,8 @@ class ModelSummary(BaseModel):
     ref: str
     provider: str
     hosting: str
+    kind: str = Field(description="chat or embedding")
+    dimensions: int | None = Field(description="an embedding model's vector size")
     status: str
     retires_on: date | None
     replacement: str | None
@@ -84,7 +100,9 @@ class ModelEstimate(BaseModel):
 
 class EstimateReport(BaseModel):
     schema_version: Literal["1"] = SCHEMA_VERSION
-    data_version: str
+    data_version: str = Field(description="which data the prices rest on, starting with its date")
+    data_date: date = Field(description="the older of the prices and the model table in use")
+    data_notice: str | None = Field(None, description="set when the data is over 60 days old: what to do")
     input_kind: Literal["text", "messages", "tokens"]
     results: list[ModelEstimate]
 
@@ -94,14 +112,18 @@ def _summary(model: ModelInfo) -> ModelSummary:
 
 
 def _warnings(model: ModelInfo) -> list[str]:
-    if model.status == "retired":
-        instead = f"; use {model.replacement}" if model.replacement else ""
-        return [f"{model.ref} is retired (since {model.retires_on or 'an unknown date'}){instead}"]
-    if model.status == "deprecated":
-        when = f" on {model.retires_on}" if model.retires_on else ""
-        instead = f"; plan a move to {model.replacement}" if model.replacement else ""
-        return [f"{model.ref} is deprecated and retires{when}{instead}"]
-    return []
+    return [model.notice] if model.notice else []
+
+
+def _resolve(catalog: Catalog, refs: list[str], kind: str) -> list[ModelInfo]:
+    """The models, each of the kind its list asks for (an embedding model is no chat model)."""
+    models = [catalog.resolve(ref) for ref in refs]
+    for model in models:
+        if model.kind != kind and kind == "chat":
+            raise InvalidInput(f"{model.ref} is an embedding model: price it with --embedding (embedding_models)")
+        if model.kind != kind:
+            raise InvalidInput(f"{model.ref} is not an embedding model; give it with --model (models)")
+    return models
 
 
 def count_tokens(request_input: str | Conversation | int, model: ModelInfo, exact: bool = False) -> TokenCount:
@@ -141,7 +163,10 @@ def count_tokens(request_input: str | Conversation | int, model: ModelInfo, exac
 
 def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> EstimateReport:
     catalog = catalog or get_catalog()
-    models = [catalog.resolve(ref) for ref in request.models]
+    models = _resolve(catalog, request.models, "chat")
+    embedders = _resolve(catalog, request.embedding_models, "embedding")
+    if embedders and request.messages is not None:
+        raise InvalidInput("embedding models take text (or input_tokens), not chat messages")
     for model in models:
         if model.max_output_tokens and request.max_output > model.max_output_tokens:
             raise InvalidInput(
@@ -183,8 +208,25 @@ def estimate(request: EstimateRequest, catalog: Catalog | None = None) -> Estima
                 warnings=_warnings(model),
             )
         )
+    results += [_embedding(model, source, request) for model in embedders]
+    age = data_age(catalog.day, catalog.data_date)
     return EstimateReport(
         data_version=catalog.data_version,
+        data_date=age.data_date,
+        data_notice=age.notice,
         input_kind="text" if request.text is not None else "tokens" if request.input_tokens else "messages",
         results=results,
+    )
+
+
+def _embedding(model: ModelInfo, source: str | Conversation | int, request: EstimateRequest) -> ModelEstimate:
+    """An embedding model on the same text: input tokens only, against its maximum input."""
+    tokens = count_tokens(source, model)
+    workload = Workload(input_tokens=tokens.tokens, requests_per_day=request.requests_per_day, batch=request.batch)
+    return ModelEstimate(
+        model=_summary(model),
+        tokens=tokens,
+        cost=estimate_cost(model, workload, request.at),
+        fit=check_fit(model, tokens.tokens, 0, None, tokens.error_band),
+        warnings=_warnings(model),
     )

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .errors import InvalidInput
 
-WireKind = Literal["openai", "azure", "anthropic", "ollama"]
+WireKind = Literal["openai", "azure", "anthropic", "ollama", ""]  # "": in the catalog only, no gateway wire
 Hosting = Literal["hosted", "local"]
 # Where a request's data may be processed, as `--data-residency` names it. `local` is not
 # a region: it marks providers that run on the user's own hardware, which meet any residency.
@@ -43,6 +43,7 @@ class ProviderRow:
     exclude: str
     strip: tuple[str, ...]
     models_of: str
+    serves: tuple[str, ...]
     hosted_models: str
     residency: tuple[str, ...]
     residency_source: str
@@ -78,6 +79,7 @@ def provider_rows() -> dict[str, ProviderRow]:
             exclude=row.get("exclude", ""),
             strip=tuple(row.get("strip", ())),
             models_of=row.get("models_of", ""),
+            serves=tuple(row.get("serves", ())),
             hosted_models=row.get("hosted_models", ""),
             residency=tuple(row.get("residency", ())),
             residency_source=row.get("residency_source", ""),

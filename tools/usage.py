@@ -114,17 +114,36 @@ class UsageSummary(BaseModel):
     per_day: dict[str, float] = Field(default_factory=dict, description="cost in USD per UTC day")
 
 
+def _ledger_lines(ledger: Path) -> list[str]:
+    """The ledger's lines; a file that is not text (binary, not UTF-8) is refused, not skipped."""
+    try:
+        data = ledger.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the ledger {ledger}: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:8192]:
+        raise InvalidInput(f"{ledger} is binary, not a usage ledger (the JSON lines the gateway writes)")
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{ledger} is not a usage ledger (not UTF-8 at byte {exc.start})") from exc
+
+
 def summarise(path: str | Path | None = None, since: str | None = None) -> UsageSummary:
-    """Totals of the ledger, optionally from `since` on (an ISO date or time, or a duration: see `parse_since`)."""
+    """Totals of the ledger, optionally from `since` on (an ISO date or time, or a duration: see `parse_since`).
+
+    A ledger not written yet has no calls; one that is not a ledger (binary, not UTF-8, a directory) is refused.
+    """
     if since is not None:
         since = parse_since(since)
     ledger = Path(path) if path else ledger_path()
+    if ledger.exists() and not ledger.is_file():
+        raise InvalidInput(f"{ledger} is a directory, not a usage ledger")
     summary = UsageSummary(ledger=str(ledger))
     latencies: list[float] = []
     models: dict[str, ModelUsage] = {}
     days: dict[str, float] = defaultdict(float)
     if ledger.is_file():
-        for line in ledger.read_text(encoding="utf-8").splitlines():
+        for line in _ledger_lines(ledger):
             try:
                 row = json.loads(line)
             except ValueError:

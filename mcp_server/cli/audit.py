@@ -31,7 +31,9 @@ def _list_rules() -> str:
 
 
 def _explain(rule_id: str) -> str:
-    rule = rules_by_id().get(rule_id.upper())
+    if not rule_id.strip():
+        raise InvalidInput("rule id is empty; give one such as LLM101 (see `llmwright audit --list-rules`)")
+    rule = rules_by_id().get(rule_id.strip().upper())
     if rule is None:
         raise InvalidInput(f"unknown rule {rule_id!r}; run `llmwright audit --list-rules` to see them")
     info = rule.info()
@@ -51,11 +53,9 @@ def _explain(rule_id: str) -> str:
 @click.option("--select", multiple=True, help="only these rule ids or prefixes (LLM1, LLM201); comma or repeat")
 @click.option("--ignore", multiple=True, help="skip these rule ids or prefixes")
 @click.option("--exclude", multiple=True, help="gitignore-style path patterns to skip")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="report only findings not in this saved report")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report to FILE instead of stdout")
-@click.option(
-    "--config", type=click.Path(dir_okay=False), help="settings file (default: llmwright.toml / pyproject.toml)"
-)
+@click.option("--baseline", type=click.Path(), help="report only findings not in this saved report")
+@click.option("--output", "-o", type=click.Path(), help="write the report to FILE instead of stdout")
+@click.option("--config", type=click.Path(), help="settings file (default: llmwright.toml / pyproject.toml)")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="worker processes (default: all cores)")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @click.option("--list-rules", is_flag=True, help="list every rule and exit")
@@ -89,11 +89,13 @@ def audit_command(
         if list_rules:
             click.echo(_list_rules())
             return
-        if explain:
+        if explain is not None:
             click.echo(_explain(explain))
             return
         if len(paths) > 1:
             raise InvalidInput("give one PATH (a file or a directory)")
+        if output:
+            _check_output(Path(output))
         request = AuditRequest(
             path=paths[0] if paths else ".",
             select=_split(select),
@@ -110,11 +112,24 @@ def audit_command(
     color = output is None and sys.stdout.isatty()
     text = render(report, output_format, color=color)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"error: cannot write the report to {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
         click.echo(f"wrote {output_format} report to {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(EXIT_FINDINGS if fail_on != "never" and fails(report, fail_on) else EXIT_CLEAN)  # type: ignore[arg-type]
+
+
+def _check_output(path: Path) -> None:
+    """Fail before the audit, not after it, when the report cannot be written."""
+    parent = path.expanduser().parent
+    if path.is_dir():
+        raise InvalidInput(f"cannot write the report to {path}: it is a directory; give a file name")
+    if not parent.is_dir():
+        raise InvalidInput(f"cannot write the report to {path}: folder {parent} does not exist; create it first")
 
 
 def _run(request: AuditRequest, show_progress: bool):

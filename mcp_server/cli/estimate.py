@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from llmwright.errors import InvalidInput
-from llmwright.estimate import EstimateRequest, estimate
-from llmwright.tokens import read_json_file, read_text_file
-
 from .options import format_option
-from .render import console, estimate_tables, print_json
+from .render import estimate_tables, print_json, show, width
 
 
 @click.command("estimate")
 @click.argument("text", required=False)
-@click.option("--model", "-m", "models", multiple=True, required=True, help="provider:model; repeat to compare")
+@click.option("--model", "-m", "models", multiple=True, help="provider:model; repeat to compare")
 @click.option(
-    "--file", "-f", "file", type=click.Path(dir_okay=False), help="read the prompt from a text file ('-' for stdin)"
+    "--embedding",
+    "-e",
+    "embedding_models",
+    multiple=True,
+    help="embedding model to price on the same text (RAG), e.g. openai:text-embedding-3-small; repeatable",
 )
-@click.option("--messages", type=click.Path(dir_okay=False), help="chat messages JSON (OpenAI or Anthropic shape)")
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="read the prompt from a text file ('-' for stdin)",
+)
+@click.option(
+    "--messages",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="chat messages JSON (OpenAI or Anthropic shape; '-' for stdin)",
+)
 @click.option("--max-output", type=int, default=1024, show_default=True, help="requested max output tokens")
 @click.option("--expected-output", type=int, help="output tokens billed per call (default: --max-output)")
 @click.option("--reasoning-tokens", type=int, default=0, help="hidden reasoning tokens per call, billed as output")
@@ -33,6 +42,7 @@ from .render import console, estimate_tables, print_json
 def estimate_command(
     text: str | None,
     models: tuple[str, ...],
+    embedding_models: tuple[str, ...],
     file: str | None,
     messages: str | None,
     max_output: int,
@@ -47,22 +57,29 @@ def estimate_command(
 ) -> None:
     """Count tokens (exact or estimate, marked), price the call and check it fits.
 
-    Give the prompt as TEXT, --file or --messages.
+    Give the prompt as TEXT ('-' reads stdin), --file or --messages; --embedding prices
+    embedding models on the same text.
 
     \b
-    llmwright estimate -m openai:gpt-4o -m anthropic:claude-sonnet-4-5 "Hello"
+    llmwright estimate -m openai:gpt-4o -m anthropic:claude-sonnet-4-6 "Hello"
     llmwright estimate -m openai:gpt-4o-mini --messages chat.json --requests-per-day 50000
+    llmwright estimate -e openai:text-embedding-3-small --file chunk.txt --requests-per-day 1e6
     """
+    from llmwright.errors import InvalidInput
+    from llmwright.estimate import EstimateRequest, estimate
+    from llmwright.tokens import read_json_file, read_stdin, read_text_file
+
+    if not models and not embedding_models:
+        raise InvalidInput("give a model: --model provider:model (or --embedding for an embedding model)")
     if sum(x is not None for x in (text, file, messages)) != 1:
-        raise InvalidInput("give the prompt exactly one way: TEXT, --file FILE or --messages FILE.json")
-    if file == "-":
-        text = sys.stdin.read()
-        if not text.strip():
-            raise InvalidInput("standard input is empty")
+        raise InvalidInput("give the prompt exactly one way: TEXT ('-' for stdin), --file FILE or --messages FILE.json")
+    if text == "-":
+        text = read_stdin()
     elif file is not None:
         text = read_text_file(file)
     request = EstimateRequest(
         models=list(models),
+        embedding_models=list(embedding_models),
         text=text,
         messages=read_json_file(messages) if messages else None,
         max_output=max_output,
@@ -78,6 +95,4 @@ def estimate_command(
     if output_format == "json":
         print_json(report)
         return
-    out = console()
-    for block in estimate_tables(report):
-        out.print(block)
+    show(*estimate_tables(report, width()))

@@ -153,6 +153,8 @@ def select_command(
     capabilities = [c.strip() for c in needs.split(",") if c.strip()]
     given = {name: value for name, value in options.items() if value is not None and value is not False}
     requirements = Requirements(needs=capabilities, providers=split, exclude_providers=excluded, **given)
+    if ledger_path is not None and not Path(ledger_path).is_file():
+        raise InvalidInput(f"--ledger {ledger_path}: no such file (or --no-ledger to rank on the table alone)")
     config = load_config(config_path)
     ledger = None if no_ledger else (ledger_path or configured_ledger(config))
     result = recommend(requirements, ledger=ledger, config=config)
@@ -170,6 +172,7 @@ def _print_table(result: Recommendation) -> None:
         f"[bold]Task[/bold]: {escape(result.task)}  ({result.kind}, {result.complexity} complexity; "
         f"needs a {result.required_tier}-tier model or better)"
     )
+    out.print(escape(result.data_version), style="dim")
     if result.primary is None:
         out.print("[bold red]No model fits every constraint.[/bold red]")
         for line in [*result.relax, *result.rules]:

@@ -177,14 +177,13 @@ def _read_report(report_file: str | None, source: str | None) -> str:
         raise InvalidInput(f"unexpected argument {source!r}: give the report with --file FILE, or - for stdin")
     if (report_file is None) == (source is None):
         raise InvalidInput("give the report once: --file FILE, or - to read it from stdin")
+    from llmwright.tokens import read_stdin, read_text_file
+
     if report_file == "-" or source == "-":
-        if sys.stdin.isatty():
-            raise InvalidInput("reading the report from stdin, but stdin is a terminal: pipe the report in")
-        return sys.stdin.read()
-    try:
-        return Path(report_file).read_text(encoding="utf-8", errors="replace")  # type: ignore[arg-type]
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the report {report_file!r}: {exc.strerror}; check the path") from exc
+        return read_stdin()  # refuses a terminal, binary input and text that is not UTF-8
+    if not Path(report_file or "").exists():
+        raise InvalidInput(f"cannot read the report {report_file!r}: No such file or directory; check the path")
+    return read_text_file(report_file or "")
 
 
 def _line(item: SessionFile) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.table import Table
 
 from llmwright.config import load_config
+from llmwright.errors import InvalidInput
 from llmwright.usage import summarise
 
 from .options import config_option, format_option
@@ -26,6 +29,8 @@ from .render import console, print_json, usd
 @format_option
 def usage_command(ledger: str | None, since: str | None, config_path: str | None, output_format: str) -> None:
     """Calls, error rate, latency percentiles, cost per model and per day, cache hit rate."""
+    if ledger is not None and not Path(ledger).exists():
+        raise InvalidInput(f"--ledger {ledger}: no such file; the gateway's ledger is usage.jsonl in the data dir")
     summary = summarise(ledger or load_config(config_path).gateway.ledger_file(), since)
     if output_format == "json":
         print_json(summary)

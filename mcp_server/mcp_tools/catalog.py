@@ -8,7 +8,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import Field
 
-from llmwright.catalog import ModelList, get_catalog, list_models, parse_capability
+from llmwright.catalog import ModelList, list_models, parse_capability
 from llmwright.errors import InvalidInput
 
 from ..state import ServerState
@@ -25,6 +25,9 @@ def list_models_tool(
     hosting: Annotated[Literal["hosted", "local"] | None, Field(description="hosted or local only")] = None,
     search: Annotated[str | None, Field(description="only references containing this text")] = None,
     include_retired: bool = False,
+    kind: Annotated[
+        Literal["chat", "embedding"] | None, Field(description="chat or embedding models only (default: both)")
+    ] = None,
     limit: Annotated[int, Field(ge=1, le=2000, description="at most this many models; count gives the total")] = 100,
 ) -> ModelList:
     """List catalog models with prices (USD per million tokens), context windows, capabilities and status."""
@@ -35,6 +38,7 @@ def list_models_tool(
         include_retired=include_retired,
         search=search,
         limit=limit,
+        kind=kind,
     )
 
 
@@ -48,10 +52,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     def catalog_resource() -> str:
-        catalog = get_catalog()
-        return ModelList(
-            count=len(catalog.models), data_version=catalog.data_version, models=catalog.models
-        ).model_dump_json()
+        return list_models(include_retired=True).model_dump_json()
 
     @server.resource(
         "llmwright://catalog/{provider}",

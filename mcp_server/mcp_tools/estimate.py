@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
@@ -18,6 +19,17 @@ Models = Annotated[
     list[str],
     Field(min_length=1, max_length=MAX_MODELS, description="provider:model references, e.g. openai:gpt-4o"),
 ]
+ChatModels = Annotated[
+    list[str],
+    Field(max_length=MAX_MODELS, description="provider:model references, e.g. openai:gpt-4o"),
+]
+EmbeddingModels = Annotated[
+    list[str],
+    Field(
+        max_length=MAX_MODELS,
+        description="embedding models priced on the same text (RAG), e.g. openai:text-embedding-3-small",
+    ),
+]
 Text = Annotated[str | None, Field(description="plain prompt text (give text or messages)")]
 Messages = Annotated[
     list[dict[str, Any]] | dict[str, Any] | None,
@@ -31,6 +43,8 @@ COUNT = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_
 
 class TokenEstimates(BaseModel):
     data_version: str
+    data_date: date
+    data_notice: str | None = None
     results: list[TokenCount]
 
 
@@ -45,12 +59,18 @@ def estimate_tokens_tool(
 ) -> TokenEstimates:
     """Count input tokens per model: exact for OpenAI (tiktoken), marked estimates with an error band elsewhere."""
     report = estimate(EstimateRequest(models=models, text=text, messages=messages, exact=exact, alternatives=0))
-    return TokenEstimates(data_version=report.data_version, results=[r.tokens for r in report.results])
+    return TokenEstimates(
+        data_version=report.data_version,
+        data_date=report.data_date,
+        data_notice=report.data_notice,
+        results=[r.tokens for r in report.results],
+    )
 
 
 @tool_errors
 def estimate_cost_tool(
-    models: Models,
+    models: ChatModels = [],  # noqa: B006 - pydantic copies defaults
+    embedding_models: EmbeddingModels = [],  # noqa: B006
     text: Text = None,
     messages: Messages = None,
     input_tokens: Annotated[int | None, Field(ge=1, description="a known input size instead of text/messages")] = None,
@@ -65,6 +85,7 @@ def estimate_cost_tool(
     """Cost per call, per day and per month, context-window fit and cheaper alternatives, per model."""
     request = EstimateRequest(
         models=models,
+        embedding_models=embedding_models,
         text=text,
         messages=messages,
         input_tokens=input_tokens,

@@ -31,7 +31,7 @@ class ProviderStatusReport(BaseModel):
 @tool_errors
 async def call_llm_tool(
     ctx: Context,
-    model: Annotated[str | None, Field(description="provider:model, e.g. anthropic:claude-sonnet-4-5")] = None,
+    model: Annotated[str | None, Field(description="provider:model, e.g. anthropic:claude-sonnet-4-6")] = None,
     prompt: Annotated[str | None, Field(description="user prompt (give prompt or messages)")] = None,
     messages: Annotated[list[dict[str, Any]] | None, Field(description="OpenAI-shape messages")] = None,
     fallback: Annotated[list[str], Field(max_length=10, description="models to try next, in order")] = [],  # noqa: B006

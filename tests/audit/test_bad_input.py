@@ -15,34 +15,42 @@ from llmwright.errors import InvalidInput
 from llmwright.server.cli import cli
 
 GOOD = "from openai import OpenAI\nclient = OpenAI()\n"
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX links, modes and FIFOs")
 
 
 def _reasons(report) -> dict[str, str]:
     return {s.path: s.reason for s in report.skipped}
 
 
+def _cli(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
 def test_bad_files_are_skipped_with_reasons(tmp_path: Path) -> None:
     (tmp_path / "good.py").write_text(GOOD)
-    (tmp_path / "syntax.py").write_text("def broken(:\n")
-    (tmp_path / "latin1.py").write_bytes(b"x = '\xe9t\xe9'\n")
+    (tmp_path / "syntax.py").write_text("import openai\ndef broken(:\n")
+    (tmp_path / "latin1.py").write_bytes(b"import openai\nx = '\xe9t\xe9'\n")
     (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
-    (tmp_path / "deep.py").write_text("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
-    (tmp_path / "deep_lists.py").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp_path / "deep.py").write_text("import openai\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+    (tmp_path / "deep_lists.py").write_text("import openai\nx = " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp_path / "unrelated_syntax.py").write_text("def broken(:\n")  # mentions no LLM: never parsed
     with (tmp_path / "huge.py").open("wb") as huge:  # a 50 MB generated file (sparse: fast to make)
         huge.truncate(50 * 1024 * 1024)
     report = audit(AuditRequest(path=str(tmp_path)))
     reasons = _reasons(report)
-    assert reasons["syntax.py"].startswith("syntax error at line 1")
+    assert reasons["syntax.py"].startswith("syntax error at line 2")
     assert reasons["latin1.py"].startswith("not valid UTF-8")
     assert reasons["nul.py"].startswith("contains NUL bytes")
     assert "too large" in reasons["huge.py"]
     assert "nest" in reasons["deep.py"] or "syntax error" in reasons["deep.py"]
     assert "nest" in reasons["deep_lists.py"] or "syntax error" in reasons["deep_lists.py"]
+    assert "unrelated_syntax.py" not in reasons  # counted, not parsed: the byte scan found no LLM in it
+    assert report.files_parsed == 1 and report.files_analyzed == 2
     assert all(s.severity == "info" for s in report.skipped)
     assert [f.rule for f in report.findings if f.path == "good.py"] == ["LLM101"]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and modes")
+@POSIX
 def test_links_loops_and_unreadable_files(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "pkg").mkdir(parents=True)
@@ -64,32 +72,90 @@ def test_links_loops_and_unreadable_files(tmp_path: Path) -> None:
     reasons = _reasons(report)
     assert reasons["escape"] == "symlink points outside the audited root"
     assert reasons["escape_file.py"] == "symlink points outside the audited root"
+    assert reasons["pkg/loop"] == reasons["pkg/self"] == "symlink loop (links to a folder that contains it)"
     if os.geteuid() != 0:  # root reads anything
         assert reasons["locked.py"].startswith("unreadable")
     assert sorted({f.path for f in report.findings}) == (["locked.py"] if os.geteuid() == 0 else []) + ["pkg/a.py"]
 
 
+@POSIX
+def test_file_loops_broken_links_fifos_and_locked_folders_are_notes_not_aborts(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text(GOOD)
+    (root / "self.py").symlink_to(root / "self.py")  # a file link to itself
+    (root / "ping.py").symlink_to(root / "pong.py")  # two links to each other
+    (root / "pong.py").symlink_to(root / "ping.py")
+    (root / "gone.py").symlink_to(root / "deleted.py")  # broken
+    os.mkfifo(root / "pipe.py")  # would block a reader forever
+    locked = root / "private"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(GOOD)
+    locked.chmod(0)
+    try:
+        report = audit(AuditRequest(path=str(root)))
+        result = _cli("audit", str(root), "--format", "json", "--fail-on", "never")
+    finally:
+        locked.chmod(0o755)
+    reasons = _reasons(report)
+    assert reasons["self.py"] == reasons["ping.py"] == reasons["pong.py"] == "symlink loop"
+    assert reasons["gone.py"].startswith("broken symlink")
+    assert reasons["pipe.py"].startswith("not a regular file")
+    if os.geteuid() != 0:
+        assert reasons["private"].startswith("unreadable directory")
+    assert [f.path for f in report.findings] == ["app.py"] + (["private/hidden.py"] if os.geteuid() == 0 else [])
+    assert result.exit_code == 0 and "internal error" not in result.output
+    assert {s["path"] for s in json.loads(result.stdout)["skipped"]} >= {"self.py", "gone.py", "pipe.py"}
+
+
 def test_empty_repo_and_missing_path(tmp_path: Path) -> None:
     report = audit(AuditRequest(path=str(tmp_path)))
-    assert report.files_analyzed == 0 and report.findings == [] and report.score().score == 100
+    assert report.files_analyzed == 0 and report.findings == [] and report.llm_calls == 0
+    assert report.score().score is None and report.score().grade is None  # nothing to grade
     with pytest.raises(InvalidInput, match="does not exist"):
         audit(AuditRequest(path=str(tmp_path / "nope")))
-    runner = CliRunner()
-    missing = runner.invoke(cli, ["audit", str(tmp_path / "nope")])
+    missing = _cli("audit", str(tmp_path / "nope"))
     assert missing.exit_code == 2 and "does not exist" in missing.output
-    empty = runner.invoke(cli, ["audit", str(tmp_path), "--format", "json"])
+    empty = _cli("audit", str(tmp_path), "--format", "json")
     assert empty.exit_code == 0 and json.loads(empty.stdout)["files_analyzed"] == 0
-    bad_rule = runner.invoke(cli, ["audit", str(tmp_path), "--select", "LLM999"])
+    text = _cli("audit", str(tmp_path))
+    assert "no LLM call sites found" in text.output and "/100" not in text.output
+    bad_rule = _cli("audit", str(tmp_path), "--select", "LLM999")
     assert bad_rule.exit_code == 2 and "unknown rule" in bad_rule.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["audit", ""], "path is empty"),
+        (["audit", "   "], "path is empty"),
+        (["audit", "--explain", ""], "rule id is empty"),
+        (["audit", "{root}", "--config", "{root}/missing.toml"], "config file"),
+        (["audit", "{root}", "-o", "{root}/no/such/dir/out.json"], "cannot write the report"),
+        (["audit", "{root}", "-o", "{root}"], "cannot write the report"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "app.py").write_text(GOOD)
+    result = _cli(*(a.format(root=tmp_path) for a in args))
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
 
 
 def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from llmwright.audit import engine
 
     for i in range(12):
-        (tmp_path / f"m{i}.py").write_text(GOOD if i % 2 else "def f(:\n")
+        (tmp_path / f"m{i}.py").write_text(GOOD if i % 2 else "import openai\ndef f(:\n")
+    (tmp_path / "factory.py").write_text("from openai import OpenAI\n\ndef make():\n    return OpenAI()\n")
+    (tmp_path / "use.py").write_text(
+        "from factory import make\n\nmake().chat.completions.create(model='m', messages=[])\n"
+    )
     serial = audit(AuditRequest(path=str(tmp_path), jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(engine, "CHUNK", 3)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 64)
     parallel = audit(AuditRequest(path=str(tmp_path), jobs=2))
     assert parallel.model_dump() == serial.model_dump()
+    assert ("use.py", "factory") in {(s.path, s.resolution) for s in serial.call_sites}

@@ -25,7 +25,8 @@ async def test_audit_within_allowed_root_and_refusal_outside(tmp_path: Path) -> 
         result = await client.call_tool("audit_repo", {"path": str(SAMPLE)}, progress_callback=on_progress)
         assert not result.is_error, result.content
         data = result.structured_content
-        assert len(data["findings"]) == 10 and data["scores"][-1]["score"] == 79
+        assert len(data["findings"]) == 10 and data["scores"][-1]["score"] == 31
+        assert data["llm_calls"] == 3 and len(data["call_sites"]) == 3
         relative = await client.call_tool("audit_repo", {"path": "app", "select": ["LLM1"]})
         assert not relative.is_error
         assert {f["rule"][:4] for f in relative.structured_content["findings"]} == {"LLM1"}

@@ -49,7 +49,14 @@ def test_engine_finds_exactly_the_known_findings(report) -> None:
     assert report.suppressed_inline == 1  # the `# llmwright: ignore[LLM104]` line
     assert report.files_analyzed == 3  # .venv and the git-ignored generated/ are skipped
     assert report.providers == ["anthropic", "openai"]
-    assert report.score("overall").score == 79 and report.score("overall").grade == "C"
+    overall = report.score("overall")
+    assert (overall.score, overall.grade, overall.density) == (31, "F", 7.0)  # 21 weighted points over 3 call sites
+    assert report.llm_calls == 3 and report.call_sites_by_kind == {"chat": 3}
+    assert {(s.path, s.line, s.resolution) for s in report.call_sites} == {
+        ("app/main.py", 18, "imported"),
+        ("app/main.py", 31, "imported"),
+        ("app/main.py", 42, "imported"),
+    }
     assert len({f.fingerprint for f in report.findings}) == len(report.findings)
 
 
@@ -57,7 +64,7 @@ def test_json_format_via_cli() -> None:
     result = cli_run("audit", str(SAMPLE), "--format", "json", "--fail-on", "never")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert sorted(((f["rule"], f["path"], f["line"]) for f in data["findings"]), key=_key) == sorted(EXPECTED, key=_key)
     assert {s["category"] for s in data["scores"]} == {
         "reliability",
@@ -96,7 +103,7 @@ def test_markdown_format() -> None:
     assert result.exit_code == 0
     lines = re.findall(r"\*\*(LLM\d+)\*\* \S+ \(\w+\) line (\d+)", result.stdout)
     assert sorted((r, int(n)) for r, n in lines) == sorted((r, n) for r, _, n in EXPECTED)
-    assert "**Readiness: 79/100 (C)**" in result.stdout
+    assert "**Readiness 31/100 (F) over 3 LLM call sites (chat 3)**" in result.stdout
 
 
 def test_text_format_groups_by_file_with_snippets() -> None:
@@ -115,3 +122,48 @@ def test_fail_on_sets_the_exit_code() -> None:
     assert cli_run("audit", str(SAMPLE), "--fail-on", "critical").exit_code == 0
     assert cli_run("audit", str(SAMPLE), "--select", "LLM4", "--fail-on", "low").exit_code == 1
     assert cli_run("audit", str(SAMPLE), "--select", "LLM3").exit_code == 0
+
+
+CAREFUL = """import logging
+
+import anthropic
+import openai
+import tenacity
+
+log = logging.getLogger(__name__)
+client = openai.OpenAI(timeout=20)
+backup = anthropic.Anthropic(timeout=20)
+
+
+@tenacity.retry(stop=tenacity.stop_after_attempt(3))
+def summarize(text: str) -> str:
+    messages = [{"role": "user", "content": text}]
+    try:
+        resp = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=300)
+    except openai.APIError:
+        log.warning("openai failed, asking claude")
+        reply = backup.messages.create(model="claude-haiku-4-5", max_tokens=300, messages=messages)
+        return reply.content[0].text
+    log.info("summary tokens %s", resp.usage.total_tokens)
+    return resp.choices[0].message.content
+"""
+CARELESS = """from openai import OpenAI
+
+client = OpenAI()
+
+
+def summarize(text: str) -> str:
+    resp = client.chat.completions.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": text}])
+    return resp.choices[0].message.content
+"""
+
+
+def test_careful_code_scores_above_careless_code(tmp_path: Path) -> None:
+    (tmp_path / "careful").mkdir()
+    (tmp_path / "careless").mkdir()
+    (tmp_path / "careful" / "svc.py").write_text(CAREFUL)
+    (tmp_path / "careless" / "svc.py").write_text(CARELESS)
+    careful = audit(AuditRequest(path=str(tmp_path / "careful"))).score()
+    careless = audit(AuditRequest(path=str(tmp_path / "careless"))).score()
+    assert careful.grade in ("A", "B") and careless.grade == "F"
+    assert careful.score - careless.score >= 30

@@ -15,7 +15,7 @@ from tests.support.fake_provider import Fault
 
 from .conftest import config_for
 
-REF, FALLBACK = "openai:gpt-4o-mini", "groq:llama-3.1-8b-instant"
+REF, FALLBACK = "openai:gpt-4o-mini", "groq:qwen/qwen3-32b"
 
 
 class Clock:

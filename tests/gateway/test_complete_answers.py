@@ -24,8 +24,8 @@ from tests.support.fake_provider import DEFAULT_ANSWER, Fault
 
 from .conftest import config_for
 
-WIRES = [("openai:gpt-4o-mini", "p1"), ("anthropic:claude-sonnet-4-5", "p2"), ("ollama:llama3.2", "p3")]
-FALLBACK = "groq:llama-3.1-8b-instant"  # /p4 on the fake server
+WIRES = [("openai:gpt-4o-mini", "p1"), ("anthropic:claude-sonnet-4-6", "p2"), ("ollama:llama3.2", "p3")]
+FALLBACK = "groq:qwen/qwen3-32b"  # /p4 on the fake server
 
 
 def outcomes(value) -> list[tuple[str, str, str | None]]:

@@ -16,7 +16,7 @@ from tests.support.fake_provider import Fault
 
 from .conftest import CANARY, KEYS, config_toml
 
-PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"
+PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-6", "openai:gpt-4o-mini"
 
 
 @pytest.fixture

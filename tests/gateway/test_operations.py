@@ -15,7 +15,7 @@ from tests.support.fake_provider import Fault
 
 from .conftest import CANARY, config_for
 
-PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"
+PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-6", "openai:gpt-4o-mini"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ async def test_a_fallback_call_is_one_call_span_with_one_genai_span_per_attempt(
     calls = [s for s in finished if s.name == "llmwright.call"]
     chats = [s for s in finished if s.name.startswith("chat ")]
     assert len(calls) == 1
-    assert [s.name for s in chats] == ["chat claude-sonnet-4-5", "chat gpt-4o-mini"]
+    assert [s.name for s in chats] == ["chat claude-sonnet-4-6", "chat gpt-4o-mini"]
     assert all(s.parent is not None and s.parent.span_id == calls[0].context.span_id for s in chats)
 
     failed, answered = chats

@@ -19,7 +19,7 @@ from tests.support.fake_provider import Fault
 
 from .conftest import config_for
 
-REFS = ["openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5", "ollama:llama3.2", "groq:llama-3.1-8b-instant"]
+REFS = ["openai:gpt-4o-mini", "anthropic:claude-sonnet-4-6", "ollama:llama3.2", "groq:qwen/qwen3-32b"]
 
 
 @pytest.mark.parametrize("ref", REFS)
@@ -40,7 +40,7 @@ async def test_anthropic_request_shape(fake, tmp_path):
     """System lifted out, max_tokens always sent, messages as content blocks."""
     request = CallRequest(messages=[{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}])
     async with Gateway(config_for(fake, tmp_path)) as gateway:
-        await gateway.complete(request, "anthropic:claude-sonnet-4-5")
+        await gateway.complete(request, "anthropic:claude-sonnet-4-6")
     body = fake.requests("p2")[0].body
     assert body["system"] == "sys"
     assert body["max_tokens"] > 0
@@ -84,7 +84,7 @@ async def test_ollama_health_check(fake, tmp_path):
 async def test_missing_key_skips_to_the_next_link(fake, tmp_path, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     async with Gateway(config_for(fake, tmp_path)) as gateway:
-        result = await gateway.complete("hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
+        result = await gateway.complete("hi", "anthropic:claude-sonnet-4-6", fallback=["openai:gpt-4o-mini"])
     assert [(a.provider, a.outcome, a.error) for a in result.attempts] == [
         ("anthropic", "skipped", "NotConfigured"),
         ("openai", "ok", None),

@@ -19,7 +19,7 @@ from tests.support.fake_provider import Fault
 
 from .conftest import config_for
 
-PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"
+PRIMARY, SECONDARY = "anthropic:claude-sonnet-4-6", "openai:gpt-4o-mini"
 
 
 def outcomes(result_or_error) -> list[tuple[str, str, str | None]]:

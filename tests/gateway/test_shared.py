@@ -30,7 +30,7 @@ from tests.support.redis_server import free_port
 
 from .conftest import config_for
 
-REF, FALLBACK = "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"
+REF, FALLBACK = "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-6"
 WORKERS = 4
 
 

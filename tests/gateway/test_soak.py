@@ -29,7 +29,7 @@ from .conftest import CANARY, config_for
 REQUESTS = 2400
 IN_FLIGHT = 50
 DEADLINE_S = 10.0
-PRIMARY, FALLBACK = "anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"
+PRIMARY, FALLBACK = "anthropic:claude-sonnet-4-6", "openai:gpt-4o-mini"
 FAULTS = [
     Fault("status", 429, retry_after=0.05),
     Fault("status", 500),

@@ -113,7 +113,7 @@ FIRST_CALL = textwrap.dedent(
         started = time.monotonic()
         async with Gateway(Config.model_validate_json(sys.argv[1])) as gateway:
             request = CallRequest.from_prompt("first call", max_tokens=50)
-            result = await gateway.complete(request, "anthropic:claude-sonnet-4-5")  # SDK, catalog, tokenizer
+            result = await gateway.complete(request, "anthropic:claude-sonnet-4-6")  # SDK, catalog, tokenizer
         took = time.monotonic() - started
         stop = True
         await ticker

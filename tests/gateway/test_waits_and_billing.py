@@ -14,7 +14,7 @@ from tests.support.fake_provider import DEFAULT_ANSWER, Fault
 
 from .conftest import config_for
 
-REF, FALLBACK = "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"
+REF, FALLBACK = "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-6"
 
 
 def rows(tmp_path, kind: str) -> list[dict]:
@@ -23,8 +23,10 @@ def rows(tmp_path, kind: str) -> list[dict]:
 
 
 async def test_retries_after_a_shared_retry_after_are_jittered_not_a_herd(fake, tmp_path):
-    # Retries come back over [1 s, 2 s): a one-second backoff window on top of the shared Retry-After.
-    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 1}}, gateway={"backoff_base_s": 1.0})
+    # Retries come back over [1 s, 2 s): a one-second backoff window on top of the shared Retry-After
+    # (the fixture's 0.05 s backoff_max_s would cap that window, and the jitter, at 50 ms).
+    backoff = {"backoff_base_s": 1.0, "backoff_max_s": 20.0}
+    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 1}}, gateway=backoff)
     async with Gateway(config) as gateway:
         await gateway.complete("warm up", REF)
         fake.gather("p1", 100)  # all hundred reach the provider, which throttles them at once

@@ -16,7 +16,7 @@ def invoke(*args: str):
 
 
 def test_estimate_from_the_issue_prints_counts_costs_and_fit() -> None:
-    result = run_cli("estimate", "--model", "openai:gpt-4o", "--model", "anthropic:claude-sonnet-4-5", "Hello")
+    result = run_cli("estimate", "--model", "openai:gpt-4o", "--model", "anthropic:claude-sonnet-4-6", "Hello")
     assert result.returncode == 0, result.stderr
     assert "exact" in result.stdout and "estimate ±12%" in result.stdout
     assert "128,000" in result.stdout and "yes" in result.stdout

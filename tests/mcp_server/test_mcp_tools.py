@@ -30,7 +30,7 @@ async def _exercise(client: Client) -> None:
     assert models.structured_content["count"] >= len(models.structured_content["models"]) > 0
 
     tokens = await client.call_tool(
-        "estimate_tokens", {"models": ["openai:gpt-4o", "anthropic:claude-sonnet-4-5"], "text": "Hello world"}
+        "estimate_tokens", {"models": ["openai:gpt-4o", "anthropic:claude-sonnet-4-6"], "text": "Hello world"}
     )
     assert not tokens.is_error
     methods = [r["method"] for r in tokens.structured_content["results"]]

@@ -56,7 +56,10 @@ def bare_machine(tmp_path: Path) -> dict[str, str]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name in ("python3.13", "python3.12", "python3.11", "python3", "python"):
-        (bin_dir / name).symlink_to(bare / "bin" / "python")
+        # A script, not a symlink: Python finds a venv's pyvenv.cfg beside the path it was run
+        # by, so a symlink elsewhere would run the base interpreter with its site-packages.
+        (bin_dir / name).write_text(f'#!/bin/sh\nexec "{bare / "bin" / "python"}" "$@"\n', encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
     uv = bin_dir / "uv"
     uv.write_text(FAKE_UV, encoding="utf-8")
     uv.chmod(0o755)

@@ -54,7 +54,7 @@ steps:
     vars: {service: "{{ inputs.service }}", metrics: "{{ inputs.metrics }}"}
   - id: brief
     template: executive-summary
-    model: groq:llama-3.1-8b-instant
+    model: groq:qwen/qwen3-32b
     vars: {findings: "{{ steps.insights.text }}"}
   - id: never
     template: executive-summary

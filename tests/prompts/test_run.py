@@ -102,11 +102,9 @@ async def test_an_unreachable_provider_gives_a_typed_unavailable_result(fake, tm
 
 async def test_failover_inside_a_run_still_answers(fake, tmp_path):
     fake.fail("p1", *[Fault("status", 503)] * 3)
-    fake.answers["llama-3.1-8b-instant"] = valid_summary()
+    fake.answers["qwen/qwen3-32b"] = valid_summary()
     async with gateway_for(fake, tmp_path) as gateway:
-        result = await run_prompt(
-            gateway, "executive-summary", FINDINGS, model=MODEL, fallback=["groq:llama-3.1-8b-instant"]
-        )
+        result = await run_prompt(gateway, "executive-summary", FINDINGS, model=MODEL, fallback=["groq:qwen/qwen3-32b"])
     assert result.status == "ok" and result.provider == "groq"
     assert [a.outcome for a in result.calls[0].attempts] == ["error", "error", "error", "ok"]
 
@@ -146,8 +144,8 @@ async def test_the_model_comes_from_the_call_then_the_settings_else_a_clear_erro
             await run_prompt(gateway, "executive-summary", FINDINGS)
         with pytest.raises(InvalidInput, match="provider:model"):
             await run_prompt(gateway, "executive-summary", FINDINGS, model="gpt-4o-mini")
-        fake.answers["llama-3.1-8b-instant"] = valid_summary()
-        settings = PromptSettings(model="groq:llama-3.1-8b-instant")
+        fake.answers["qwen/qwen3-32b"] = valid_summary()
+        settings = PromptSettings(model="groq:qwen/qwen3-32b")
         result = await run_prompt(gateway, "executive-summary", FINDINGS, settings=settings)
     assert result.status == "ok" and result.provider == "groq"
     assert fake.requests("p1") == []

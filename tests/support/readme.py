@@ -69,10 +69,10 @@ def mcp_resources_table() -> str:
 
 
 def cli_commands_table() -> str:
-    from llmwright.server.cli import cli
+    from llmwright.server.cli import all_commands
 
     rows = ["| command | what it does |", "| --- | --- |"]
-    for name, command in cli.commands.items():
+    for name, command in all_commands().items():
         rows.append(f"| `llmwright {name}` | {_first_sentence(command.help)} |")
     return "\n".join(rows) + "\n"
 
@@ -80,9 +80,12 @@ def cli_commands_table() -> str:
 def audit_rules_table() -> str:
     from llmwright.audit import rule_catalog
 
-    rows = ["| id | name | default severity | category | scope |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| id | name | default severity | category | scope | flags |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for rule in rule_catalog():
-        rows.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.category} | {rule.scope} |")
+        rows.append(f"| {rule.id} | {rule.name} | {rule.severity} | {rule.category} | {rule.scope} | {rule.title} |")
     return "\n".join(rows) + "\n"
 
 

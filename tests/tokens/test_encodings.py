@@ -62,3 +62,35 @@ def test_counts_with_the_network_unreachable(tmp_path) -> None:
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", "exact", "estimate", "True"]
+
+
+def _samples() -> list[str]:
+    """Prose, code, JSON, CJK, emoji, digits, odd whitespace and punctuation runs: what prompts hold."""
+    import sysconfig
+    from pathlib import Path
+
+    code = (Path(sysconfig.get_paths()["stdlib"]) / "textwrap.py").read_text(encoding="utf-8")
+    samples = [code[i : i + 3000] for i in range(0, len(code), 3000)]
+    samples += [
+        "Summarise this support ticket in one sentence: my invoice shows two charges for March.",
+        '{"id": 42, "items": [{"sku": "A-1001", "qty": 3, "price": 19.99}], "note": null}\n',
+        "日本語のテキストと中文混合，还有한국어 문장도 있습니다。",
+        "Emoji 🤖🚀👩‍💻 and accents: naïve café, Ærøskøbing, Straße — “quotes” ‘too’",
+        "1234567890 3.14159 1e-10 0xDEADBEEF 2026-12-02T03:04:05Z",
+        "a" * 60 + " " + "b" * 63 + "\n\n\n   \t\t  trailing   ",
+        "=" * 64 + "\n" + "-" * 10 + "|" * 7,
+        "x",
+        " ",
+        "Don't you've we'll they'd I'M SHOUTING'S",
+    ]
+    return samples
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_SHA256))
+def test_the_cut_vocabulary_counts_exactly_what_the_full_encoding_counts(name: str) -> None:
+    from llmwright.tokens.encodings import CUT_TEXT_CHARS, tokenizer
+
+    full = get_encoding(name)
+    for text in _samples():
+        assert len(text) <= CUT_TEXT_CHARS
+        assert tokenizer(name).encode_ordinary(text) == full.encode_ordinary(text), text[:60]

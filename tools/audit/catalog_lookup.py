@@ -8,9 +8,12 @@ Unknown strings return None: a rule never guesses about a model the catalog does
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ..catalog import ModelInfo, get_catalog
 from ..errors import LLMWrightError
+
+if TYPE_CHECKING:
+    from ..catalog import ModelInfo
 
 PREFIX_HINTS = (
     ("claude", "anthropic"),
@@ -35,6 +38,8 @@ def lookup_model(name: str, provider: str | None = None) -> ModelInfo | None:
         provider, name = provider or head, rest
     candidates = [provider] if provider else []
     candidates += [p for prefix, p in PREFIX_HINTS if name.lower().startswith(prefix)]
+    from ..catalog import get_catalog  # loaded on first use, in the main process
+
     catalog = get_catalog()
     for candidate in dict.fromkeys(c for c in candidates if c):
         try:

@@ -2,8 +2,12 @@
 
 The subclass docstring is the rule's documentation, in ruff's four parts: *What it does*,
 *Why is this bad?*, *Example*, *Use instead*. `llmwright audit --explain ID` prints it.
-Module rules see one `ModuleModel`; project rules see the merged `ProjectFacts` after
-every file has been analysed (they answer "does this exist anywhere?").
+Module rules (`scope = "module"`) see one `ModuleModel` (in a worker process, right after the
+file is parsed). The others see the merged `ProjectFacts` once every file is known: every call
+site and client with its options, the index of who calls whom, the "anywhere in the repo?"
+flags. A `calls` rule judges each call site with those facts (its callers in other modules, the
+factory that built its client); a `project` rule gives one finding for the whole project (no
+fallback anywhere). A rule may check modules and call sites both (`scope = "both"`).
 """
 
 from __future__ import annotations
@@ -14,17 +18,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from .model import Category, RuleInfo, Severity
-
 if TYPE_CHECKING:
-    from .facts import CallSite, ProjectFacts
+    from .facts import ProjectFacts
+    from .model import Category, RuleInfo, Severity
     from .module import ModuleModel
+    from .records import Location
 
 
 @dataclass
 class Hit:
     node: ast.AST
     message: str
+    unverified: bool = False  # the audit could not see whether the option reaches the call
+    resolution: str = ""  # how the call site was recognised
+
+
+@dataclass
+class ProjectHit:
+    where: Location
+    message: str
+    unverified: bool = False
+    resolution: str = ""
+    suppressed: frozenset[str] = frozenset()  # rules silenced on that line
 
 
 class Rule:
@@ -34,16 +49,18 @@ class Rule:
     category: ClassVar[Category]
     severity: ClassVar[Severity]
     fix: ClassVar[str]
-    scope: ClassVar[str] = "module"
+    scope: ClassVar[str] = "module"  # module, calls, both (module and calls) or project
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         return iter(())
 
-    def check_project(self, facts: ProjectFacts) -> Iterator[tuple[CallSite, str]]:
+    def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         return iter(())
 
     @classmethod
     def info(cls) -> RuleInfo:
+        from .model import RuleInfo
+
         return RuleInfo(
             id=cls.id,
             name=cls.name,

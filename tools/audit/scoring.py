@@ -1,24 +1,28 @@
-"""The readiness score: 0–100 and a letter grade per category and overall.
+"""The readiness score: findings per call site, weighted by severity, as 0–100 and a grade.
 
-How it is computed (documented in the README and `--format json` consumers rely on it):
+How it is computed (documented in the README; `--format json` consumers rely on it):
 
-* Each finding costs points in its rule's category by severity: critical 30, high 12,
-  medium 5, low 2, info 0.
-* Repeats of one rule count with diminishing weight (1, 1/2, 1/3, …) so one habit
-  repeated across a code base lowers a score without zeroing it.
-* A category's score is `100 - cost`, floored at 0.
-* Overall is the mean of the five categories, capped at 59 (grade F) when any
-  critical finding exists and at 79 when any high finding exists.
+* Each finding weighs by severity: critical 10, high 4, medium 2, low 1, info 0.
+  Unverified findings weigh nothing (they are counted apart).
+* Density = total weight / number of LLM call sites (per category: that category's weight).
+  A project-wide finding (no fallback anywhere, …) counts once, like any other.
+* Score = round(100 × e^(−density / 6)): one medium finding per two call sites (density 1)
+  is 85 (B), one high finding per call site (4) is 51 (F), none is 100.
+  A critical finding caps the overall score at 59 (F).
 * Grades: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, F below.
+* With no call sites there is nothing to grade: score and grade are null and the report
+  says "no LLM call sites found".
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from .model import CATEGORIES, CategoryScore, Finding
 
-WEIGHTS = {"critical": 30.0, "high": 12.0, "medium": 5.0, "low": 2.0, "info": 0.0}
+WEIGHTS = {"critical": 10.0, "high": 4.0, "medium": 2.0, "low": 1.0, "info": 0.0}
+SCALE = 6.0
 
 
 def grade(score: int) -> str:
@@ -28,23 +32,31 @@ def grade(score: int) -> str:
     return "F"
 
 
-def score_findings(findings: list[Finding]) -> list[CategoryScore]:
-    cost: dict[str, float] = defaultdict(float)
+def _score(density: float) -> int:
+    return round(100 * math.exp(-density / SCALE))
+
+
+def score_findings(findings: list[Finding], call_sites: int) -> list[CategoryScore]:
+    weight: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
-    repeats: dict[str, int] = defaultdict(int)
-    for finding in sorted(findings, key=lambda f: -WEIGHTS[f.severity]):
-        repeats[finding.rule] += 1
-        cost[finding.category] += WEIGHTS[finding.severity] / repeats[finding.rule]
+    for finding in findings:
         count[finding.category] += 1
-    scores = [
-        CategoryScore(category=c, score=(s := max(0, round(100 - cost[c]))), grade=grade(s), findings=count[c])  # type: ignore[arg-type]
-        for c in CATEGORIES
-    ]
-    overall = round(sum(s.score for s in scores) / len(scores))
-    severities = {f.severity for f in findings}
-    if "critical" in severities:
-        overall = min(overall, 59)
-    elif "high" in severities:
-        overall = min(overall, 79)
-    scores.append(CategoryScore(category="overall", score=overall, grade=grade(overall), findings=len(findings)))  # type: ignore[arg-type]
+        if not finding.unverified:
+            weight[finding.category] += WEIGHTS[finding.severity]
+    scores = []
+    for category in (*CATEGORIES, "overall"):
+        total = sum(weight.values()) if category == "overall" else weight[category]
+        findings_in = len(findings) if category == "overall" else count[category]
+        if call_sites == 0:
+            scores.append(CategoryScore(category=category, score=None, grade=None, findings=findings_in))  # type: ignore[arg-type]
+            continue
+        density = total / call_sites
+        value = _score(density)
+        if category == "overall" and any(f.severity == "critical" and not f.unverified for f in findings):
+            value = min(value, 59)
+        scores.append(
+            CategoryScore(
+                category=category, score=value, grade=grade(value), findings=findings_in, density=round(density, 3)
+            )  # type: ignore[arg-type]
+        )
     return scores

@@ -43,7 +43,10 @@ SKIP_DIRS = frozenset(
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    try:
+        return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    except OSError:
+        return False
 
 
 def _gitignore(directory: Path, root: Path) -> pathspec.PathSpec | None:
@@ -93,7 +96,10 @@ def python_files(root: Path, exclude: Iterable[str] = ()) -> tuple[list[str], li
     stack: list[tuple[Path, int]] = [(root, 0)]
     while stack:
         directory, depth = stack.pop()
-        real = directory.resolve()
+        try:
+            real = directory.resolve()
+        except (OSError, RuntimeError):
+            continue
         if real in seen or depth > 64:
             continue
         seen.add(real)
@@ -102,23 +108,56 @@ def python_files(root: Path, exclude: Iterable[str] = ()) -> tuple[list[str], li
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append((directory.relative_to(root).as_posix(), f"unreadable directory: {exc.strerror}"))
+            skipped.append((directory.relative_to(root).as_posix(), f"unreadable directory: {exc.strerror or exc}"))
             continue
         for entry in entries:
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
-            if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    skipped.append((rel, "symlink points outside the audited root"))
-                    continue
-                if target.is_dir() and (target in seen or root.is_relative_to(target)):
-                    continue  # a loop or an alias of a directory already walked
-            if entry.is_dir():
+            try:
+                outcome = _classify(entry, path, root, seen)
+            except (OSError, RuntimeError) as exc:
+                outcome = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+            if outcome == "dir":
                 if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_venv(path):
                     continue
                 if not ignored(rel, True):
                     stack.append((path, depth + 1))
-            elif entry.name.endswith((".py", ".pyi")) and not entry.name.endswith(".pyi") and not ignored(rel, False):
-                found.append(rel)
+            elif outcome == "file":
+                if entry.name.endswith(".py") and not ignored(rel, False):
+                    found.append(rel)
+            elif (
+                outcome
+                and (entry.name.endswith(".py") or outcome.startswith(("symlink", "broken", "cannot")))
+                and not ignored(rel, False)
+            ):
+                skipped.append((rel, outcome))
     return sorted(found), skipped
+
+
+def _classify(entry: os.DirEntry[str], path: Path, root: Path, seen: set[Path]) -> str:
+    """ "dir", "file", "" (skip silently) or the reason an entry is skipped."""
+    if entry.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return "symlink loop"
+        except FileNotFoundError:
+            return "broken symlink (its target does not exist)"
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                return "symlink loop"
+            raise
+        if not target.is_relative_to(root):
+            return "symlink points outside the audited root"
+        if target.is_dir():
+            if path.parent.resolve().is_relative_to(target):
+                return "symlink loop (links to a folder that contains it)"
+            if target in seen:
+                return ""  # an alias of a directory already walked
+            return "dir"
+        return "file" if target.is_file() else "not a regular file (FIFO, socket or device)"
+    if entry.is_dir(follow_symlinks=False):
+        return "dir"
+    if entry.is_file(follow_symlinks=False):
+        return "file"
+    return "not a regular file (FIFO, socket or device)"

@@ -1,20 +1,29 @@
-"""Analyse one batch of files: read, parse, model, run module rules. Runs in worker processes.
+"""Analyse files: read, scan, parse once, build the model, run module rules. Runs in worker processes.
 
-Bad input never escapes as an exception: each file either yields findings or a reason it
-was skipped (syntax error, not UTF-8, NUL bytes, too large, nesting too deep, unreadable).
+Bad input never escapes as an exception: each file either yields its records or a reason
+it was skipped (syntax error, not UTF-8, NUL bytes, too large, nesting too deep,
+unreadable). Files whose bytes mention no LLM library, endpoint or key are counted and
+not parsed.
 """
 
 from __future__ import annotations
 
 import ast
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_module
-from .facts import ProjectFacts, module_facts
-from .model import Finding
+from .context import site_facts, summarize
+from .dataflow import external_output_names
+from .facts import file_facts
+from .index import ModuleSummary, ProjectIndex
+from .module import ModuleModel
+from .options import MAX_TOKEN_KEYS, keys_of
+from .records import ClientRecord, FileFacts, Location, RawFinding, SiteRecord, site_record
 from .rules import rules_by_id
+from .scan import mentions, mentions_llm, runs_strings
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -23,36 +32,56 @@ MAX_BYTES = 5 * 1024 * 1024
 class FileResult:
     path: str
     lines: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    parsed: bool = False
     skipped: str | None = None
-    facts: ProjectFacts | None = None
+    findings: list[RawFinding] = field(default_factory=list)
     suppressed: int = 0
-    llm_calls: int = 0
+    sites: list[SiteRecord] = field(default_factory=list)
+    clients: list[ClientRecord] = field(default_factory=list)
+    facts: FileFacts | None = None
+    summary: ModuleSummary | None = None
+    executes: bool = False  # not parsed, but runs strings (exec, eval, subprocess): parsed again if output is stored
 
 
-def _read(path: Path) -> tuple[str | None, str | None]:
+def read_source(path: Path) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or why it cannot be read (a FIFO or device is never opened)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, f"too large ({size / 1048576:.1f} MB > {MAX_BYTES / 1048576:.0f} MB), likely generated"
-        data = path.read_bytes()
+        info = path.stat()
+    except OSError as exc:
+        return None, f"unreadable: {exc.strerror or exc}"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "not a regular file (FIFO, socket or device)"
+    if info.st_size > MAX_BYTES:
+        return None, f"too large ({info.st_size / 1048576:.1f} MB > {MAX_BYTES / 1048576:.0f} MB), likely generated"
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, f"unreadable: {exc.strerror or exc}"
     if b"\x00" in data:
         return None, "contains NUL bytes (binary or corrupt)"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        return None, f"not valid UTF-8 (byte {exc.start})"
+    return data, None
 
 
-def analyze_file(root: str, rel: str, rule_ids: list[str]) -> FileResult:
+def analyze_file(
+    root: str, rel: str, rule_ids: list[str], index: ProjectIndex | None = None, wanted: bytes | None = None
+) -> FileResult:
     result = FileResult(rel)
-    source, problem = _read(Path(root) / rel)
-    if source is None:
+    data, problem = read_source(Path(root, rel))
+    if data is None:
         result.skipped = problem
         return result
-    result.lines = source.count("\n") + 1
+    result.lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    result.executes = runs_strings(data)
+    if index is None and not mentions_llm(data):
+        return result
+    if wanted is not None and not mentions(wanted, data):
+        return result  # round two: names nothing the project index knows
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.skipped = f"not valid UTF-8 (byte {exc.start})"
+        return result
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -66,17 +95,51 @@ def analyze_file(root: str, rel: str, rule_ids: list[str]) -> FileResult:
     except ValueError as exc:
         result.skipped = f"cannot parse: {exc}"
         return result
+    result.parsed = True
     try:
-        mod = build_module(rel, source, tree)
-        result.facts = module_facts(mod)
+        mod = build_module(rel, source, tree, index)
+        if index is not None:
+            mod.memo["external_outputs"] = external_output_names(index.output_names)
+        _records(mod, result)
+        result.summary = summarize(mod)
     except RecursionError:
         result.skipped = "nesting too deep to analyse"
+        result.parsed = False
         return result
-    result.llm_calls = len(mod.calls)
+    _module_rules(mod, rule_ids, result)
+    return result
+
+
+def _records(mod: ModuleModel, result: FileResult) -> None:
+    result.facts = file_facts(mod)
+    result.sites = [site_record(mod, call, **site_facts(mod, call)) for call in mod.calls]
+    from .context import _suppressed_rules
+
+    for client in mod.all_clients:
+        if client.node is None:
+            continue
+        result.clients.append(
+            ClientRecord(
+                where=Location.of(mod, client.node),
+                origin=client.origin,
+                library=client.kind.library,
+                timeout=client.timeout,
+                retries_off=client.retries_off,
+                chat_object=client.kind.chat_object,
+                embedding=client.kind.embedding,
+                local_uses=client.uses,
+                max_tokens=keys_of(mod, client.node, mod.scope(client.node)).status(MAX_TOKEN_KEYS),
+                function=mod.scope(client.node).name if mod.scope(client.node).parent is not None else "",
+                suppressed=_suppressed_rules(mod, client.node.lineno),
+            )
+        )
+
+
+def _module_rules(mod: ModuleModel, rule_ids: list[str], result: FileResult) -> None:
     rules = rules_by_id()
     for rule_id in rule_ids:
         rule = rules[rule_id]
-        if rule.scope != "module":
+        if rule.scope in ("calls", "project"):
             continue
         try:
             hits = list(rule().check(mod))
@@ -86,31 +149,19 @@ def analyze_file(root: str, rel: str, rule_ids: list[str]) -> FileResult:
         seen: set[tuple[int, int]] = set()
         for hit in hits:
             line = getattr(hit.node, "lineno", 1)
-            if (line, getattr(hit.node, "col_offset", 0)) in seen:
+            position = (line, getattr(hit.node, "col_offset", 0))
+            if position in seen:
                 continue
-            seen.add((line, getattr(hit.node, "col_offset", 0)))
+            seen.add(position)
             if mod.suppressed(line, rule_id):
                 result.suppressed += 1
                 continue
-            end_line = getattr(hit.node, "end_lineno", None) or line
             result.findings.append(
-                Finding(
-                    rule=rule_id,
-                    name=rule.name,
-                    severity=rule.severity,
-                    category=rule.category,
-                    path=rel,
-                    line=line,
-                    column=getattr(hit.node, "col_offset", 0) + 1,
-                    end_line=end_line,
-                    message=hit.message,
-                    fix=rule.fix,
-                    snippet=mod.snippet(line, end_line),
-                    fingerprint="",
-                )
+                RawFinding(rule_id, Location.of(mod, hit.node), hit.message, hit.unverified, hit.resolution)
             )
-    return result
 
 
-def analyze_batch(root: str, rels: list[str], rule_ids: list[str]) -> list[FileResult]:
-    return [analyze_file(root, rel, rule_ids) for rel in rels]
+def analyze_batch(
+    root: str, rels: list[str], rule_ids: list[str], index: ProjectIndex | None = None, wanted: bytes | None = None
+) -> list[FileResult]:
+    return [analyze_file(root, rel, rule_ids, index, wanted) for rel in rels]

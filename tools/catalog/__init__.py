@@ -2,7 +2,18 @@
 
 from typing import Any
 
-from .catalog import SNAPSHOT_SUFFIX, Catalog, catalog_at, data_version, get_catalog, parse_capability, split_ref
+from .catalog import (
+    SNAPSHOT_SUFFIX,
+    Catalog,
+    catalog_at,
+    catalog_loaded,
+    clear_catalog,
+    get_catalog,
+    parse_capability,
+    split_ref,
+)
+from .freshness import STALE_AFTER_DAYS, DataAge, data_age, data_version
+from .lifecycle import Status, lifecycle_notice, status_on, today
 from .listing import ModelList, list_models
 from .model import CAPABILITIES, Capability, ModelInfo, Prices
 from .prices import calc, find_genai_model, has_batch
@@ -11,10 +22,13 @@ from .ratings import TIERS, Benchmark, Latency, Rating, Ratings, Score, Tier, is
 __all__ = [
     "CAPABILITIES",
     "SNAPSHOT_SUFFIX",
+    "STALE_AFTER_DAYS",
     "TIERS",
     "Benchmark",
     "Capability",
     "Catalog",
+    "CatalogUpdate",
+    "DataAge",
     "Latency",
     "ModelInfo",
     "ModelList",
@@ -22,26 +36,33 @@ __all__ = [
     "Rating",
     "Ratings",
     "Score",
+    "Status",
     "Tier",
     "calc",
     "catalog_at",
+    "catalog_loaded",
+    "clear_catalog",
+    "data_age",
     "data_version",
     "find_genai_model",
     "get_catalog",
     "has_batch",
     "is_preview",
+    "lifecycle_notice",
     "list_models",
     "load_ratings",
     "parse_capability",
-    "refresh_litellm",
     "split_ref",
+    "status_on",
+    "today",
+    "update_catalog",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    """`refresh_litellm` is loaded on use: it needs httpx, which every other catalog user can skip."""
-    if name == "refresh_litellm":
-        from .refresh import refresh_litellm
+    """`update_catalog` is loaded on use: it needs httpx, which every other catalog user can skip."""
+    if name in ("update_catalog", "CatalogUpdate"):
+        from . import refresh
 
-        return refresh_litellm
+        return getattr(refresh, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

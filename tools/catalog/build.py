@@ -3,30 +3,36 @@
 Precedence, field by field: the curated overlay, then LiteLLM's table, then what
 genai-prices knows (it has a window for some models). Prices come only from
 genai-prices, or LiteLLM's table when genai-prices lacks the model; local models cost 0.
+Status is not merged: it is read from the merged dates on the build's day
+(`lifecycle.status_on`); a source's label counts only where no date says otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ..providers import ProviderRow, provider_rows
+from .clouds import link_cloud_models
+from .lifecycle import now, status_on
 from .model import CAPABILITIES, ModelInfo, Prices, Source
-from .prices import PRICE_SOURCE, find_genai_model, genai_models, prices_of
+from .prices import find_genai_model, genai_models, price_source, prices_checked, prices_of
 from .sources import (
     LITELLM_META_KEY,
     CuratedData,
     litellm_capabilities,
+    litellm_checked,
     litellm_version,
     load_curated,
     load_litellm,
     per_million,
 )
 
-EXTRACTED = "2026-11-23"
+if TYPE_CHECKING:
+    from genai_prices.types import ModelInfo as GenaiModel
 
 
 def catalog_providers() -> dict[str, ProviderRow]:
@@ -82,12 +88,6 @@ def _litellm_prices(entry: dict[str, Any]) -> Prices | None:
     )
 
 
-def _status_from_date(retires: date | None, today: date) -> str:
-    if retires is None:
-        return "active"
-    return "retired" if retires <= today else "deprecated"
-
-
 def _parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
@@ -102,9 +102,10 @@ def _entry(
     spec: ProviderRow,
     litellm_entry: dict[str, Any] | None,
     at: datetime,
-    today: date,
+    genai: GenaiModel | None = None,
 ) -> dict[str, Any]:
-    genai = find_genai_model(spec.genai_prices, model_id) if spec.genai_prices else None
+    if genai is None and spec.genai_prices:
+        genai = find_genai_model(spec.genai_prices, model_id)
     hosting = hosting_of(spec, model_id)
     sources: list[Source] = [Source(covers="offered by this provider", ref=spec.models_source, checked=spec.checked)]
     fields: dict[str, Any] = {
@@ -113,6 +114,8 @@ def _entry(
         "model": model_id,
         "hosting": hosting,
     }
+    if "embed" in model_id.lower():
+        fields["kind"] = "embedding"  # every embedding model in the sources says so in its id
     if hosting != spec.hosting:
         pass  # a local runtime's cloud-hosted model: billed by subscription, so no per-token price
     elif spec.hosting == "local":
@@ -120,11 +123,11 @@ def _entry(
     elif genai is not None:
         fields["prices"] = prices_of(genai, at)
         fields["name"] = genai.name
-        sources.append(Source(covers="prices", ref=PRICE_SOURCE, checked=EXTRACTED))
+        sources.append(Source(covers="prices", ref=price_source(), checked=str(prices_checked())))
         if genai.context_window:
             fields["context_window"] = genai.context_window
         if genai.deprecated:
-            fields["status"] = "deprecated"
+            fields["declared"] = "deprecated"
     if litellm_entry is not None:
         if "prices" not in fields and hosting == spec.hosting:
             fields["prices"] = _litellm_prices(litellm_entry)
@@ -138,20 +141,28 @@ def _entry(
         retires = _parse_date(litellm_entry.get("deprecation_date"))
         if retires is not None:
             fields["retires_on"] = retires
-            fields["status"] = _status_from_date(retires, today)
         sources.append(
             Source(
                 covers="context window, max output, capabilities, deprecation",
                 ref=f"LiteLLM model_prices_and_context_window.json, {litellm_version()}",
-                checked=EXTRACTED,
+                checked=str(litellm_checked()),
             )
         )
     fields["sources"] = sources
     return fields
 
 
-def _apply_curated(fields: dict[str, Any], row: dict[str, Any], today: date) -> None:
-    for key in ("name", "hosting", "context_window", "max_output_tokens", "replacement", "tokenizer"):
+def _apply_curated(fields: dict[str, Any], row: dict[str, Any]) -> None:
+    for key in (
+        "name",
+        "hosting",
+        "kind",
+        "dimensions",
+        "context_window",
+        "max_output_tokens",
+        "replacement",
+        "tokenizer",
+    ):
         if key in row:
             fields[key] = row[key]
     if "aliases" in row:
@@ -162,9 +173,7 @@ def _apply_curated(fields: dict[str, Any], row: dict[str, Any], today: date) -> 
         if key in row:
             fields[key] = _parse_date(row[key])
     if "status" in row:
-        fields["status"] = row["status"]
-    elif fields.get("retires_on"):
-        fields["status"] = _status_from_date(fields["retires_on"], today)
+        fields["declared"] = row["status"]
     if fields.get("hosting") == "local":
         fields["prices"] = Prices(input=0, output=0, cache_read=0, cache_write=0, source="local: no per-token charge")
     fields.setdefault("sources", []).append(
@@ -173,8 +182,8 @@ def _apply_curated(fields: dict[str, Any], row: dict[str, Any], today: date) -> 
 
 
 def build_models(at: datetime | None = None, curated: CuratedData | None = None) -> list[ModelInfo]:
-    """Every model of every known provider, merged from the shipped data."""
-    when = at or datetime.now(tz=UTC)
+    """Every model of every known provider, merged from the shipped data, with its status on `at`'s day."""
+    when = at or now()
     today = when.date()
     providers = catalog_providers()
     curated = curated or load_curated()
@@ -182,16 +191,17 @@ def build_models(at: datetime | None = None, curated: CuratedData | None = None)
     merged: dict[str, dict[str, Any]] = {}
     for provider, spec in providers.items():
         for model_id, entry in litellm[provider].items():
-            merged[f"{provider}:{model_id}"] = _entry(provider, model_id, spec, entry, when, today)
+            merged[f"{provider}:{model_id}"] = _entry(provider, model_id, spec, entry, when)
         include = re.compile(spec.genai_include) if spec.genai_include else None
         for genai in genai_models(spec.genai_prices) if spec.genai_prices else []:
-            ref = f"{provider}:{genai.id}"
+            model_id = strip_prefixes(genai.id, spec)
+            ref = f"{provider}:{model_id}"
             excluded = spec.exclude and re.search(spec.exclude, genai.id)
             if ref in merged or excluded or (include and not include.search(genai.id)):
                 continue
             if getattr(genai.prices, "input_mtok", 1) is None:
                 continue
-            merged[ref] = _entry(provider, genai.id, spec, None, when, today)
+            merged[ref] = _entry(provider, model_id, spec, None, when, genai)
     curated_refs = {row["ref"] for row in curated.rows}
     for row in curated.rows:
         ref = row["ref"]
@@ -199,15 +209,25 @@ def build_models(at: datetime | None = None, curated: CuratedData | None = None)
         if provider not in providers:
             continue
         if ref not in merged:
-            merged[ref] = _entry(provider, model_id, providers[provider], None, when, today)
-        _apply_curated(merged[ref], row, today)
+            merged[ref] = _entry(provider, model_id, providers[provider], None, when)
+        _apply_curated(merged[ref], row)
         for alias in row.get("aliases", []):
             if alias in merged and alias not in curated_refs:
                 del merged[alias]  # the curated row is the one entry for this model
-    models = []
-    for fields in merged.values():
-        try:
-            models.append(ModelInfo(**fields))
-        except ValidationError:  # a malformed upstream row must not take the catalog down
-            continue
-    return sorted(models, key=lambda m: m.ref)
+    clouds = {name: spec for name, spec in providers.items() if spec.serves}
+    makers = [_finish(fields, today) for ref, fields in merged.items() if ref.partition(":")[0] not in clouds]
+    from .catalog import Catalog
+
+    link_cloud_models(merged, clouds, Catalog(models=[m for m in makers if m], data_version="", day=today), when)
+    models = [_finish(fields, today) for fields in merged.values()]
+    return sorted((m for m in models if m is not None), key=lambda m: m.ref)
+
+
+def _finish(fields: dict[str, Any], today: date) -> ModelInfo | None:
+    """The entry with its status on `today`; None for a malformed upstream row (it must not take the catalog down)."""
+    dates = {key: fields.get(key) for key in ("retires_on", "deprecated_on")}
+    status = status_on(today, declared=fields.get("declared"), **dates)
+    try:
+        return ModelInfo(**{k: v for k, v in fields.items() if k != "declared"}, status=status)
+    except ValidationError:
+        return None

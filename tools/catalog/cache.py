@@ -1,8 +1,8 @@
 """A pickled copy of the built catalog, so a CLI call does not rebuild it every time.
 
 Building merges ~1,600 entries from three sources (~0.8 s); loading the pickle takes a
-few milliseconds. The key covers everything the build reads: package versions, the data
-files' bytes, any refreshed table and the day (status depends on today's date).
+few milliseconds. The key covers everything the build reads: package versions, the entry's fields, the data
+files' bytes, any refreshed table or prices and the day (status depends on today's date).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import os
 import pickle
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import date
 from importlib import resources
 
 from ..paths import cache_dir
@@ -22,23 +22,27 @@ logger = logging.getLogger("llmwright.catalog")
 
 
 def _key(extra: str) -> str:
-    from genai_prices import __version__ as genai_version
-
     from .. import __version__
-    from .refresh import override_file
+    from .lifecycle import today
+    from .prices import genai_prices_version, prices_file
+    from .sources import override_file
 
-    digest = hashlib.sha256(f"{__version__}|{genai_version}|{extra}|{datetime.now(tz=UTC).date()}".encode())
+    schema = ",".join(ModelInfo.model_fields)  # a new field must not load entries pickled without it
+    digest = hashlib.sha256(f"{__version__}|{genai_prices_version()}|{extra}|{today()}|{schema}".encode())
     data = resources.files("llmwright.catalog").joinpath("data")
     for name in ("curated.toml", "litellm_models.json"):
         digest.update(data.joinpath(name).read_bytes())
     digest.update(resources.files("llmwright").joinpath("providers.toml").read_bytes())
-    override = override_file()
-    if override.is_file():
-        digest.update(str(override.stat().st_mtime_ns).encode())
+    for refreshed in (override_file(), prices_file()):
+        if refreshed.is_file():
+            digest.update(f"{refreshed}|{refreshed.stat().st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
 
 
-def cached_models(build: Callable[[], list[ModelInfo]]) -> list[ModelInfo]:
+Built = tuple[list[ModelInfo], str, date]  # the entries, their data version and the data's date
+
+
+def cached_catalog(build: Callable[[], Built]) -> Built:
     """Load the built catalog from the cache, or build it and save it (best effort)."""
     try:
         path = cache_dir() / f"catalog-{_key('v2')}.pickle"

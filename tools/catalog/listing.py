@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .catalog import get_catalog
-from .model import Capability, ModelInfo
+from .freshness import data_age
+from .model import Capability, ModelInfo, ModelKind
 
 
 class ModelList(BaseModel):
     count: int
-    data_version: str
+    data_version: str = Field(description="which data the list rests on, starting with its date")
+    data_date: date = Field(description="the older of the prices and the model table in use")
+    data_notice: str | None = Field(None, description="set when the data is over 60 days old: what to do")
     models: list[ModelInfo]
 
 
@@ -23,10 +27,11 @@ def list_models(
     include_retired: bool = False,
     search: str | None = None,
     limit: int | None = None,
+    kind: ModelKind | None = None,
 ) -> ModelList:
     catalog = get_catalog()
     models = catalog.find(
-        provider=provider, capabilities=capabilities, hosting=hosting, include_retired=include_retired
+        provider=provider, capabilities=capabilities, hosting=hosting, include_retired=include_retired, kind=kind
     )
     if search:
         needle = search.lower()
@@ -34,4 +39,7 @@ def list_models(
     total = len(models)
     if limit is not None:
         models = models[:limit]
-    return ModelList(count=total, data_version=catalog.data_version, models=models)
+    age = data_age(catalog.day, catalog.data_date)
+    return ModelList(
+        count=total, data_version=catalog.data_version, data_date=age.data_date, data_notice=age.notice, models=models
+    )

@@ -7,10 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from .lifecycle import Status, lifecycle_notice
+
 Capability = Literal["tools", "vision", "json", "structured_output", "reasoning", "streaming"]
 CAPABILITIES: tuple[Capability, ...] = ("tools", "vision", "json", "structured_output", "reasoning", "streaming")
 Hosting = Literal["hosted", "local"]
-Status = Literal["active", "deprecated", "retired"]
+ModelKind = Literal["chat", "embedding"]
 
 
 class Prices(BaseModel):
@@ -42,8 +44,13 @@ class ModelInfo(BaseModel):
     name: str | None = None
     aliases: list[str] = Field(default_factory=list)
     hosting: Hosting = "hosted"
+    kind: ModelKind = Field("chat", description="chat (text generation) or embedding (vectors; input tokens only)")
+    dimensions: int | None = Field(None, description="an embedding model's default vector size")
+    first_party: str | None = Field(
+        None, description="for a cloud's copy (Azure, Bedrock, Vertex): the model's reference at its maker"
+    )
     prices: Prices | None = Field(None, description="None when no price is known")
-    context_window: int | None = None
+    context_window: int | None = Field(None, description="input window in tokens (an embedding model's max input)")
     max_output_tokens: int | None = None
     capabilities: list[Capability] = Field(default_factory=list)
     status: Status = "active"
@@ -52,6 +59,11 @@ class ModelInfo(BaseModel):
     replacement: str | None = None
     tokenizer: str | None = Field(None, description="tokenizer family hint, e.g. claude-2026")
     sources: list[Source] = Field(default_factory=list)
+
+    @property
+    def notice(self) -> str | None:
+        """What every door says about a model that is not active: retired since, or retiring on, and instead."""
+        return lifecycle_notice(self.ref, self.status, self.retires_on, self.replacement)
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from ..paths import data_dir
 from ..providers import ProviderRow
 from .model import CAPABILITIES, Capability
 
@@ -41,11 +44,14 @@ def load_curated() -> CuratedData:
     return CuratedData(version=str(raw.get("meta", {}).get("version", "unknown")), rows=raw.get("models", []))
 
 
+def override_file() -> Path:
+    """Where `models --update` keeps the refreshed model table."""
+    return data_dir() / LITELLM_FILE
+
+
 @cache
 def load_litellm() -> dict[str, dict[str, Any]]:
     """The refreshed copy from `models --update` if there is one, else the shipped copy."""
-    from .refresh import override_file
-
     override = override_file()
     if override.is_file():
         try:
@@ -58,6 +64,15 @@ def load_litellm() -> dict[str, dict[str, Any]]:
 def litellm_version() -> str:
     meta = load_litellm().get(LITELLM_META_KEY, {})
     return f"litellm {meta.get('litellm_version', '?')} (extracted {meta.get('extracted', '?')})"
+
+
+def litellm_checked() -> date:
+    """The day the model table in use was extracted (shipped) or refreshed."""
+    extracted = str(load_litellm().get(LITELLM_META_KEY, {}).get("extracted", ""))
+    try:
+        return date.fromisoformat(extracted)
+    except ValueError:
+        return date.min
 
 
 def trim_litellm(raw: dict[str, Any], providers: dict[str, ProviderRow], meta: dict[str, str]) -> dict[str, Any]:

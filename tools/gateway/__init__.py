@@ -3,7 +3,7 @@
 from llmwright.gateway import Gateway
 
 async with Gateway() as gateway:
-    result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-5", fallback=["openai:gpt-4o-mini"])
+    result = await gateway.complete("Say hi", "anthropic:claude-sonnet-4-6", fallback=["openai:gpt-4o-mini"])
 """
 
 from llmwright.usage import Usage
@@ -18,10 +18,12 @@ from .errors import (
     ContextTooLong,
     IncompleteResponse,
     LLMError,
+    ModelRetired,
     NotConfigured,
     Overloaded,
     ProviderUnavailable,
     RateLimited,
+    RequestRefused,
     RetryableError,
     Skipped,
     StreamInterrupted,
@@ -48,6 +50,7 @@ __all__ = [
     "Gateway",
     "IncompleteResponse",
     "LLMError",
+    "ModelRetired",
     "NotConfigured",
     "Overloaded",
     "Provider",
@@ -56,6 +59,7 @@ __all__ = [
     "ProviderUnavailable",
     "RateLimited",
     "Reply",
+    "RequestRefused",
     "RetryableError",
     "Skipped",
     "StreamInterrupted",

@@ -15,7 +15,9 @@
         │   ├── BadRequest            400 / 404 / 422
         │   ├── AuthFailed            401 / 403
         │   ├── ContextTooLong        moves on to a link whose window fits
-        │   └── ContentRefused
+        │   ├── ContentRefused
+        │   └── RequestRefused        refused before sending (also InvalidInput): nothing went out
+        │       └── ModelRetired      .ref .retired_on .replacement
         ├── AllProvidersFailed        every link failed; .attempts lists each try
         ├── BudgetExceeded            refused before sending: a daily cap would be passed
         └── StreamInterrupted         failed after text reached the caller; .partial_text
@@ -31,9 +33,10 @@ Messages never hold an API key: providers build them through `llmwright.secrets.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
-from llmwright.errors import LLMWrightError
+from llmwright.errors import InvalidInput, LLMWrightError
 
 if TYPE_CHECKING:
     from .models import Attempt
@@ -132,6 +135,36 @@ class ContextTooLong(TerminalError):
 
 class ContentRefused(TerminalError):
     """The provider's content policy refused the request or the answer."""
+
+
+class RequestRefused(TerminalError, InvalidInput):
+    """The gateway's pre-flight refused the call before anything was sent: fix the request.
+
+    Also an `InvalidInput`, so the CLI exits 2 and an MCP tool answers with a tool error.
+    """
+
+
+class ModelRetired(RequestRefused):
+    """The model is past its retirement date (the provider would answer 404); names the replacement.
+
+    Attributes:
+        ref: the catalog reference of the retired model.
+        retired_on: its retirement date, when known.
+        replacement: the model to use instead, when the provider named one.
+    """
+
+    ref: str
+    retired_on: date | None
+    replacement: str | None
+
+    def __init__(self, ref: str, retired_on: date | None, replacement: str | None) -> None:
+        self.ref, self.retired_on, self.replacement = ref, retired_on, replacement
+        since = f"since {retired_on}" if retired_on else "on an unknown date"
+        instead = f"; use {replacement} instead" if replacement else ""
+        super().__init__(
+            f"{ref} is retired ({since}){instead}. Nothing was sent; "
+            "--allow-retired (or [gateway] allow_retired = true) sends it anyway"
+        )
 
 
 class AllProvidersFailed(LLMError):

@@ -23,7 +23,7 @@ from llmwright.config import Config, load_config
 from llmwright.errors import InvalidInput
 from llmwright.usage import Usage
 
-from . import telemetry
+from . import preflight, telemetry
 from .breaker import Breaker
 from .budget import Cap, Hold
 from .cache import Cache, SafeCache, build_cache, cache_key
@@ -49,7 +49,7 @@ from .redact import Redactor
 from .retry import RetryPolicy
 from .shared import Shared
 from .status import ProviderStatus, provider_status
-from .targets import Target, estimate_input_tokens, resolve
+from .targets import INLINE_CHARS, Target, estimate_input_tokens, prompt_chars, resolve
 
 logger = logging.getLogger("llmwright.gateway")
 _DEFAULT: Any = object()
@@ -190,6 +190,14 @@ class Gateway:
             self._targets[ref] = Target(ref=ref, provider=provider, model=model)
         return self._targets[ref]
 
+    def checked_target(self, ref: str) -> Target:
+        """`target`, its model checked now against the catalog (retired, unknown, not a chat model).
+        Reads the catalog on the calling thread: for set-up code that wants a bad name refused before
+        any call, not for the call path (`targets` checks there, off the loop)."""
+        target = self.target(ref)
+        preflight.check_model(target, self.config)
+        return target
+
     async def targets(self, refs: Sequence[str]) -> list[Target]:
         """The chain's targets, their links built and catalog entries looked up — the slow first
         loads (an SDK import takes seconds, the catalog one) in a worker thread, never on the loop.
@@ -198,15 +206,17 @@ class Gateway:
         of a target against the request (a retired model, a window or output cap too small).
         """
         targets = [self.target(ref) for ref in refs]
-        if not all(
-            t.resolved and self.links.get(t.provider) and self.links[t.provider].provider.ready() for t in targets
-        ):
+        if not all(t.resolved for t in targets):
+            async with self._resolving.get():
+                await resolve(targets)
+        for target in targets:
+            preflight.check_model(target, self.config)  # before the wire's SDK is even imported
+        if not all(self.links.get(t.provider) and self.links[t.provider].provider.ready() for t in targets):
             async with self._resolving.get():
                 unbuilt = {t.provider for t in targets if t.provider not in self.links}
                 await asyncio.to_thread(_load, [settings_for(p, self.config).kind for p in unbuilt])
                 for provider in unbuilt:
                     self.link(provider)
-                await resolve(targets)
                 for target in targets:
                     if self._counts_tokens(target):  # load its tokenizer now, not on a call's clock
                         await target.count_input(CallRequest.from_prompt("warm-up"))
@@ -236,6 +246,14 @@ class Gateway:
             error = Timeout("deadline reached while loading the provider SDK and the model catalog")
             self._record(call, error=type(error).__name__)
             raise error from exc
+
+    async def _refuse_impossible(self, request: CallRequest, targets: list[Target]) -> None:
+        """Pre-flight: output over a model's limit, or a prompt over every window, is refused before
+        anything is sent (a long prompt is measured in a worker thread, off the loop)."""
+        if prompt_chars(request) < INLINE_CHARS:
+            preflight.check_request(request, targets)
+        else:
+            await asyncio.to_thread(preflight.check_request, request, targets)
 
     def _caps(self, target: Target, route: str | None) -> list[Cap]:
         caps = []
@@ -447,6 +465,7 @@ class Gateway:
             return self._disabled(route)
         call = self._begin(request, route, refs)
         targets = await self._ready(call, refs)
+        await self._refuse_impossible(request, targets)
         found = await self._lookup(call)
         if isinstance(found, CallResult):
             self._record(call, found)
@@ -476,6 +495,7 @@ class Gateway:
             return
         call = self._begin(request, route, refs)
         targets = await self._ready(call, refs)
+        await self._refuse_impossible(request, targets)
         found = await self._lookup(call)
         if isinstance(found, CallResult):
             self._record(call, found)

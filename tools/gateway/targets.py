@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_OUTPUT_ESTIMATE = 1024
 _MISSING = object()
 # Prompts longer than this are counted in a thread even once the tokenizer is warm (~1 ms per 4 kB).
-_INLINE_CHARS = 16_000
+INLINE_CHARS = 16_000
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Target:
                     tokens = await asyncio.to_thread(estimate_input_tokens, request, self.info)
                     self._counted = True
                     return tokens
-        if _chars(request) < _INLINE_CHARS:
+        if prompt_chars(request) < INLINE_CHARS:
             return estimate_input_tokens(request, self.info)
         return await asyncio.to_thread(estimate_input_tokens, request, self.info)
 
@@ -83,7 +83,7 @@ async def resolve(targets: list[Target]) -> None:
         await asyncio.to_thread(lambda: [t.info for t in pending])
 
 
-def _chars(request: CallRequest) -> int:
+def prompt_chars(request: CallRequest) -> int:
     return sum(len(str(m.get("content") or "")) for m in request.messages) + len(request.system or "")
 
 
@@ -97,7 +97,7 @@ def estimate_input_tokens(request: CallRequest, info: ModelInfo | None) -> int:
             return count_conversation(parse_conversation(payload), info).tokens
         except (LLMWrightError, ValueError):
             pass
-    return _chars(request) // 4 + 4 * len(request.messages)
+    return prompt_chars(request) // 4 + 4 * len(request.messages)
 
 
 def output_estimate(request: CallRequest, info: ModelInfo | None) -> int:

@@ -15,7 +15,7 @@ steps:
       metrics: "{{ inputs.metrics }}"
   - id: briefing
     template: executive-summary
-    model: anthropic:claude-sonnet-4-5    # optional, this step only
+    model: anthropic:claude-sonnet-4-6    # optional, this step only
     vars:
       findings: "{{ steps.insights.output }}"    # a whole value: passed as the object itself
       audience: "the VP of engineering"

@@ -64,7 +64,7 @@ def compare(
             reasoning_tokens=thinking or 0,
             requests_per_day=requests_per_day,
         )
-        cost = estimate_cost(model, workload)
+        cost = estimate_cost(model, workload, catalog.priced_at)
         window = model.context_window
         seen = measured.get(model.ref)
         quality = quality_for(rating, kind, ratings) if rating else None

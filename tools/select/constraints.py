@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
-from ..catalog import TIERS, ModelInfo, Rating, Tier
+from ..catalog import TIERS, ModelInfo, Rating, Tier, today
 from ..cost import Workload, estimate_cost
 from ..errors import LLMWrightError
 from ..providers import meets_residency, provider_rows
@@ -110,7 +110,7 @@ def latency_gap(rating: Rating, input_tokens: int) -> str:
 def _lifecycle(model: ModelInfo) -> list[Violation]:
     if model.status != "deprecated" or model.retires_on is None:
         return []
-    if (model.retires_on - date.today()).days >= RETIREMENT_HORIZON_DAYS:
+    if (model.retires_on - today()).days >= RETIREMENT_HORIZON_DAYS:
         return []
     instead = f"; use {model.replacement}" if model.replacement else ""
     return [Violation("lifecycle", f"deprecated, retires {model.retires_on}{instead}")]
@@ -202,8 +202,17 @@ def violations(
     return [*found, *_budgets(candidate, req)]
 
 
-def price(model: ModelInfo, rating: Rating, req: Requirements, measured: Measured | None = None) -> Candidate | None:
-    """Cost at the stated volume, thinking tokens included, and p95 latency: measured where the ledger has it."""
+def price(
+    model: ModelInfo,
+    rating: Rating,
+    req: Requirements,
+    measured: Measured | None = None,
+    at: datetime | None = None,
+) -> Candidate | None:
+    """Cost at the stated volume, thinking tokens included, and p95 latency: measured where the ledger has it.
+
+    `at`: the moment to price at (the catalog's, so one catalog always gives one ranking).
+    """
     thinking = thinking_tokens(rating)
     workload = Workload(
         input_tokens=req.input_tokens or 1,
@@ -212,7 +221,7 @@ def price(model: ModelInfo, rating: Rating, req: Requirements, measured: Measure
         requests_per_day=req.requests_per_day,
     )
     try:
-        cost = estimate_cost(model, workload)
+        cost = estimate_cost(model, workload, at)
     except LLMWrightError:
         return None
     p95 = estimate_p95_s(rating, req.output_tokens or 0, req.input_tokens or 0)

@@ -332,7 +332,7 @@ def _candidates(
         model = catalog.resolve(ref)
         if model.status == "retired" or not suggestible(model.provider, req.providers) or model.free_trial_tier:
             continue
-        candidate = price(model, rating, req, measured.get(ref))
+        candidate = price(model, rating, req, measured.get(ref), catalog.priced_at)
         found = violations(model, rating, candidate, req, allow_local)
         if found:
             rejected.append((model, candidate, found))

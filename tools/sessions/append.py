@@ -45,6 +45,8 @@ def append_report(
     """
     variables = key_variables()
     agent = _checked_agent(agent, variables)
+    if "\x00" in report:
+        raise InvalidInput("the report has NUL bytes: it looks binary; give markdown text")
     body, found = redact_secrets(normalise(report), variables)
     if not body.strip():
         raise InvalidInput("the report is empty; pass a markdown file with --file, or pipe it on stdin with -")

@@ -3,7 +3,7 @@
 from .anthropic_api import count_with_api
 from .count import TokenCount, count_conversation, count_text
 from .encodings import get_encoding
-from .files import read_json_file, read_text_file
+from .files import read_json_file, read_stdin, read_text_file
 from .fit import Fit, Truncation, check_fit, larger_windows, truncate
 from .messages import Conversation, Message, ToolDef, parse_conversation
 
@@ -22,6 +22,7 @@ __all__ = [
     "larger_windows",
     "parse_conversation",
     "read_json_file",
+    "read_stdin",
     "read_text_file",
     "truncate",
 ]

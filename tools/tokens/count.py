@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import tiktoken
 from pydantic import BaseModel, Field
 
 from ..catalog import ModelInfo
 from ..errors import InvalidInput
 from .content import ContentType, classify
+from .encodings import Tokenizer
 from .families import Family, encoding_for, family_for
 from .messages import Conversation, Message, ToolDef
 
@@ -46,7 +46,7 @@ class TokenCount(BaseModel):
     note: str = ""
 
 
-def _count(encoding: tiktoken.Encoding, text: str) -> int:
+def _count(encoding: Tokenizer, text: str) -> int:
     return len(encoding.encode_ordinary(text)) if text else 0
 
 
@@ -83,7 +83,7 @@ def count_text(text: str, model: ModelInfo) -> TokenCount:
     return _result(model, family, tokens, content, {"text": tokens})
 
 
-def _openai_tools(tools: list[ToolDef], encoding: tiktoken.Encoding, legacy: bool) -> int:
+def _openai_tools(tools: list[ToolDef], encoding: Tokenizer, legacy: bool) -> int:
     if not tools:
         return 0
     total = 0

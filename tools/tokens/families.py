@@ -12,7 +12,7 @@ import tiktoken
 
 from ..catalog import ModelInfo
 from .content import ContentType
-from .encodings import get_encoding
+from .encodings import Tokenizer, tokenizer
 
 _CL100K_MODELS = re.compile(r"(^|/)(gpt-4(?!o|\.|-o)|gpt-3\.5|gpt-35|text-embedding|davinci|babbage)")
 
@@ -60,7 +60,7 @@ def openai_encoding_name(model_id: str) -> str:
     return "cl100k_base" if _CL100K_MODELS.search(model_id.lower()) else "o200k_base"
 
 
-def encoding_for(model: ModelInfo, family: Family) -> tiktoken.Encoding:
+def encoding_for(model: ModelInfo, family: Family) -> Tokenizer:
     if family.method == "exact":
-        return get_encoding(openai_encoding_name(model.model))
-    return get_encoding(family.base)
+        return tokenizer(openai_encoding_name(model.model))
+    return tokenizer(family.base)

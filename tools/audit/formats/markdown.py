@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import AuditReport, Finding
+from . import counts, headline
 
 
 def to_markdown(report: AuditReport) -> str:
-    overall = report.score()
-    lines = [
-        "## LLM production-readiness audit",
-        "",
-        f"**Readiness: {overall.score}/100 ({overall.grade})** — {len(report.findings)} findings in "
-        f"{report.files_analyzed} files ({report.lines_analyzed:,} lines), {report.llm_calls} LLM call sites"
-        + (f", providers: {', '.join(report.providers)}" if report.providers else ""),
-        "",
-        "| category | score | grade | findings |",
-        "| --- | ---: | :---: | ---: |",
-    ]
-    lines += [f"| {s.category} | {s.score} | {s.grade} | {s.findings} |" for s in report.scores]
+    lines = ["## LLM production-readiness audit", "", f"**{headline(report)}** — {counts(report)}"]
+    if report.providers:
+        lines[-1] += f"; providers: {', '.join(report.providers)}"
+    if report.llm_calls:
+        lines += [
+            "",
+            "| category | score | grade | findings | per call site |",
+            "| --- | ---: | :---: | ---: | ---: |",
+        ]
+        lines += [f"| {s.category} | {s.score} | {s.grade} | {s.findings} | {s.density:.2f} |" for s in report.scores]
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         by_file[f.path].append(f)

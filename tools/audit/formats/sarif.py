@@ -55,7 +55,12 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                 }
             ],
             "partialFingerprints": {"llmwright/v1": f.fingerprint},
-            "properties": {"severity": f.severity, "category": f.category},
+            "properties": {
+                "severity": f.severity,
+                "category": f.category,
+                "resolution": f.resolution,
+                "unverified": f.unverified,
+            },
         }
         for f in report.findings
     ]
@@ -83,7 +88,14 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + report.root.rstrip("/") + "/"}},
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 "results": results,
-                "properties": {"scores": [s.model_dump() for s in report.scores]},
+                "properties": {
+                    "scores": [s.model_dump() for s in report.scores],
+                    "files_analyzed": report.files_analyzed,
+                    "files_parsed": report.files_parsed,
+                    "call_sites": report.llm_calls,
+                    "call_sites_by_kind": report.call_sites_by_kind,
+                    "unverified": report.unverified,
+                },
             }
         ],
     }

@@ -10,6 +10,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from ..model import AuditReport, Finding
+from . import counts, headline
 
 STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -32,17 +33,16 @@ def to_text(report: AuditReport, color: bool = False, width: int = 120) -> str:
         out.print()
     for s in report.skipped:
         out.print(f"[dim]skipped {s.path}: {s.reason}[/]")
-    table = Table(title="Readiness", title_justify="left")
-    for column in ("category", "score", "grade", "findings"):
-        table.add_column(column, justify="left" if column == "category" else "right")
-    for s in report.scores:
-        table.add_row(s.category, str(s.score), s.grade, str(s.findings))
-    out.print(table)
+    out.print(f"[bold]{headline(report)}[/]")
+    if report.llm_calls:
+        table = Table(title_justify="left")
+        for column in ("category", "score", "grade", "findings", "per call site"):
+            table.add_column(column, justify="left" if column == "category" else "right")
+        for s in report.scores:
+            table.add_row(s.category, str(s.score), s.grade or "", str(s.findings), f"{s.density:.2f}")
+        out.print(table)
     extra = ""
     if report.baseline_suppressed or report.suppressed_inline:
         extra = f"; {report.baseline_suppressed} in baseline, {report.suppressed_inline} suppressed inline"
-    out.print(
-        f"{len(report.findings)} findings in {report.files_analyzed} files "
-        f"({report.lines_analyzed:,} lines, {report.llm_calls} LLM call sites){extra}"
-    )
+    out.print(counts(report) + extra)
     return buffer.getvalue()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import CallSite, ProjectFacts
-from ..rule import Rule
+from ..facts import ProjectFacts
+from ..judge import site_hit
+from ..rule import ProjectHit, Rule
 
 
 class NoFallback(Rule):
@@ -40,12 +41,15 @@ class NoFallback(Rule):
     fix = "Add a fallback chain to a second provider or model (LiteLLM Router, .with_fallbacks, llmwright's gateway)."
     scope = "project"
 
-    def check_project(self, facts: ProjectFacts) -> Iterator[tuple[CallSite, str]]:
-        if not facts.calls or facts.has_fallback or len(facts.providers) != 1:
+    def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
+        calls = facts.calls
+        if not calls or facts.has_fallback or len(facts.providers) != 1:
             return
+        if any(s.provider is None for s in calls):
+            return  # some calls go to a provider chosen at run time
         provider = next(iter(facts.providers))
-        first = min(facts.calls, key=lambda c: (c.path, c.line))
-        yield first, f"all {len(facts.calls)} LLM call sites use {provider} and no fallback exists in the project"
+        first = min(calls, key=lambda c: (c.where.path, c.where.line))
+        yield site_hit(first, f"all {len(calls)} LLM call sites use {provider} and no fallback exists in the project")
 
 
 RULE = NoFallback

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..libraries import LIMITER_NAMES
-from ..module import FuncNode, ModuleModel, dotted
+from ..module import FuncNode, ModuleModel, dotted, last_name
 from ..rule import Hit, Rule
 
 FAN_OUT = ("gather", "as_completed", "wait")
@@ -15,11 +15,11 @@ FAN_OUT = ("gather", "as_completed", "wait")
 def _llm_functions(mod: ModuleModel) -> set[str]:
     """Names of module functions that make an LLM call (directly or one level down)."""
     direct = {f.name for c in mod.calls if (f := mod.enclosing_function(c.node)) is not None}
-    for func in [n for n in ast.walk(mod.tree) if isinstance(n, FuncNode)]:
-        called = {(dotted(n.func) or "").rpartition(".")[2] for n in ast.walk(func) if isinstance(n, ast.Call)}
-        if called & direct:
-            direct = direct | {func.name}
-    return direct
+    found = set(direct)
+    for node, scope in mod.scopes.items():
+        if isinstance(node, FuncNode) and any(last_name(c.func) in direct for c in scope.calls):
+            found.add(node.name)
+    return found
 
 
 class UnboundedConcurrency(Rule):
@@ -62,9 +62,7 @@ class UnboundedConcurrency(Rule):
             return
         llm = _llm_functions(mod)
         llm_nodes = {c.node for c in mod.calls}
-        for node in ast.walk(mod.tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in mod.all_calls:
             name = dotted(node.func) or ""
             attr = name.rpartition(".")[2]
             spread = any(isinstance(a, ast.Starred) for a in node.args)
@@ -79,27 +77,24 @@ class UnboundedConcurrency(Rule):
                 yield Hit(node, "LLM calls fanned out with no semaphore or rate limiter")
 
     def _limited(self, mod: ModuleModel) -> bool:
-        for node in ast.walk(mod.tree):
-            if isinstance(node, ast.Call):
-                name = (dotted(node.func) or "").rpartition(".")[2]
-                if name in LIMITER_NAMES:
-                    return True
-                if name in ("ThreadPoolExecutor", "ProcessPoolExecutor", "Pool") and (node.args or node.keywords):
-                    return True
+        for node in mod.all_calls:
+            name = (dotted(node.func) or "").rpartition(".")[2]
+            if name in LIMITER_NAMES:
+                return True
+            if name in ("ThreadPoolExecutor", "ProcessPoolExecutor", "Pool") and (node.args or node.keywords):
+                return True
         return mod.imported("aiolimiter", "limits", "ratelimit", "pyrate_limiter")
 
     def _reaches_llm(self, mod: ModuleModel, fan: ast.Call, llm: set[str], nodes: set[ast.AST]) -> bool:
-        scope: ast.AST = fan
-        gathered = list(ast.walk(scope))
+        gathered: list[ast.AST] = list(ast.walk(fan))
         if fan.args and isinstance(fan.args[0], ast.Starred) and isinstance(fan.args[0].value, ast.Name):
-            func = mod.enclosing_function(fan) or mod.tree
-            gathered += list(ast.walk(func))  # the list of tasks is built elsewhere in the function
+            gathered += mod.scope(fan).calls  # the list of tasks is built elsewhere in the function
         for n in gathered:
             if n in nodes:
                 return True
-            if isinstance(n, ast.Call | ast.Attribute | ast.Name):
+            if isinstance(n, ast.Call | ast.Attribute | ast.Name) and n is not fan:
                 target = n.func if isinstance(n, ast.Call) else n
-                if (dotted(target) or "").rpartition(".")[2] in llm and n is not fan:
+                if (dotted(target) or "").rpartition(".")[2] in llm:
                     return True
         return False
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import CallSite, ProjectFacts
-from ..rule import Rule
+from ..facts import ProjectFacts
+from ..judge import site_hit
+from ..rule import ProjectHit, Rule
 
 
 class NoCircuitBreaker(Rule):
@@ -43,12 +44,12 @@ class NoCircuitBreaker(Rule):
     fix = "Wrap provider calls in a circuit breaker (pybreaker, aiobreaker) or use llmwright's gateway, which has one."
     scope = "project"
 
-    def check_project(self, facts: ProjectFacts) -> Iterator[tuple[CallSite, str]]:
+    def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
         hot = [c for c in facts.calls if c.in_route]
         if not hot or facts.has_breaker:
             return
-        first = min(hot, key=lambda c: (c.path, c.line))
-        yield first, f"{len(hot)} LLM calls on request paths and no circuit breaker in the project"
+        first = min(hot, key=lambda c: (c.where.path, c.where.line))
+        yield site_hit(first, f"{len(hot)} LLM calls on request paths and no circuit breaker in the project")
 
 
 RULE = NoCircuitBreaker

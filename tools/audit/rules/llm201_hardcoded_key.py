@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 
@@ -54,15 +53,15 @@ class HardcodedKey(Rule):
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         flagged: set[int] = set()
-        for node in ast.walk(mod.tree):
-            if isinstance(node, ast.keyword) and node.arg in KEY_KWARGS:
-                value = mod.const_str(node.value)
-                if value and len(value) >= 20 and " " not in value and not PLACEHOLDER.search(value):
-                    flagged.add(id(node.value))
-                    yield Hit(node.value, f"API key literal passed as {node.arg}=")
-        for node in ast.walk(mod.tree):
-            is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_str and id(node) not in flagged and looks_like_key(node.value.strip()):
+        for call in mod.all_calls:
+            for node in call.keywords:
+                if node.arg in KEY_KWARGS:
+                    value = mod.const_str(node.value)
+                    if value and len(value) >= 20 and " " not in value and not PLACEHOLDER.search(value):
+                        flagged.add(id(node.value))
+                        yield Hit(node.value, f"API key literal passed as {node.arg}=")
+        for node in mod.long_strings:
+            if id(node) not in flagged and looks_like_key(node.value.strip()):
                 yield Hit(node, "string literal shaped like a provider API key")
 
 

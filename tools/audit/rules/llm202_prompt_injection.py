@@ -60,7 +60,7 @@ class PromptInjection(Rule):
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         if not mod.calls:
             return
-        for func in (n for n in ast.walk(mod.tree) if isinstance(n, FuncNode)):
+        for func in (n for n in mod.scopes if isinstance(n, FuncNode)):
             tainted = untrusted_names(mod, func)
             if not tainted:
                 continue

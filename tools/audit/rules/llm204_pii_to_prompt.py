@@ -72,21 +72,30 @@ class PiiToPrompt(Rule):
     )
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
+        redacting: dict[int, bool] = {}
+        prompts: dict[int, dict[str, list[ast.JoinedStr]]] = {}
         for call in mod.calls:
-            if call.kind == "embed":
+            if call.kind in ("embed", "image", "audio", "moderation"):
                 continue
-            scope = mod.enclosing_function(call.node) or mod.tree
-            if any(REDACTION.search(dotted(n.func) or "") for n in ast.walk(scope) if isinstance(n, ast.Call)):
+            scope = mod.scope(call.node)
+            if id(scope) not in redacting:
+                redacting[id(scope)] = any(REDACTION.search(dotted(c.func) or "") for c in scope.calls)
+                built: dict[str, list[ast.JoinedStr]] = {}
+                for targets, value in scope.assigns:
+                    if isinstance(value, ast.JoinedStr):
+                        for target in targets:
+                            if isinstance(target, ast.Name):
+                                built.setdefault(target.id, []).append(value)
+                prompts[id(scope)] = built
+            if redacting[id(scope)]:
                 continue
             prompt_names = set()
             for arg in [*call.node.args, *(k.value for k in call.node.keywords)]:
                 prompt_names |= {n.id for n in ast.walk(arg) if isinstance(n, ast.Name)}
                 yield from self._report(arg)
-            for node in ast.walk(scope):
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.JoinedStr):
-                    targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
-                    if targets & prompt_names:
-                        yield from self._report(node.value)
+            for name in prompt_names:
+                for value in prompts[id(scope)].get(name, ()):
+                    yield from self._report(value)
 
     def _report(self, expr: ast.AST) -> Iterator[Hit]:
         for joined in (n for n in ast.walk(expr) if isinstance(n, ast.JoinedStr)):

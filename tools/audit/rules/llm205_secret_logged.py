@@ -10,7 +10,13 @@ from ..module import ModuleModel, dotted
 from ..rule import Hit, Rule
 
 SECRET = re.compile(r"(api_?key|secret|authorization|auth_header|bearer|access_token|x_api_key)", re.IGNORECASE)
-SAFE_WRAPPERS = {"len", "bool", "mask", "redact", "type", "hash", "isinstance"}
+SAFE_WRAPPERS = {"len", "bool", "mask", "redact", "type", "hash", "isinstance", "keys", "startswith", "endswith"}
+# Names of secrets' *names* or settings about them, not secrets: api_key_env, secret_keys, key_name, has_api_key.
+NOT_SECRET = re.compile(
+    r"(_env|_var|_name|_names|_keys|_id|_ids|_path|_file|_url|_header_name|_set|_present|_configured|_source|_provider"
+    r"|_len|_length|_count|_type|_field|_prefix|_suffix|_hint)$|^(has|is|use|uses|needs|missing|no)_|max_",
+    re.IGNORECASE,
+)
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 
 
@@ -30,9 +36,14 @@ def _secrets(expr: ast.AST, mod: ModuleModel) -> Iterator[str]:
             continue
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             continue  # key[:4] prints a prefix on purpose
+        if isinstance(node, ast.Compare | ast.BoolOp | ast.UnaryOp):
+            continue  # `key is None`, `not key`: a boolean, not the key
+        if isinstance(node, ast.IfExp):
+            stack.extend((node.body, node.orelse))  # `"set" if key else "unset"`: the test is not printed
+            continue
         if isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
-            if SECRET.search(name) and "max_" not in name.lower():
+            if SECRET.search(name) and not NOT_SECRET.search(name):
                 yield name
                 continue
         if isinstance(node, ast.Call) and (dotted(node.func) or "") in ("os.getenv", "os.environ.get"):
@@ -84,8 +95,8 @@ class SecretLogged(Rule):
     fix = "Never log secrets; log a fingerprint (last 4 characters) or whether a key is set."
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        for node in ast.walk(mod.tree):
-            if isinstance(node, ast.Call) and _is_log_call(node):
+        for node in mod.all_calls:
+            if _is_log_call(node):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     found = next(_secrets(arg, mod), None)
                     if found:

@@ -56,26 +56,28 @@ class UnboundedHistory(Rule):
         persistent = {n for n in sent if n.startswith("self.") or n in mod.constants}
         if not persistent or self._trimmed(mod, persistent):
             return
-        for node in ast.walk(mod.tree):
+        for node in mod.all_calls:
             if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                isinstance(node.func, ast.Attribute)
                 and node.func.attr in ("append", "extend")
                 and dotted(node.func.value) in persistent
             ):
                 yield Hit(node, f"{dotted(node.func.value)} grows on every turn and is never trimmed")
 
     def _trimmed(self, mod: ModuleModel, names: set[str]) -> bool:
-        for node in ast.walk(mod.tree):
-            if isinstance(node, ast.Call) and (
-                TRIM.search(dotted(node.func) or "") or any(k.arg == "maxlen" for k in node.keywords)
-            ):
+        for node in mod.all_calls:
+            if TRIM.search(dotted(node.func) or "") or any(k.arg == "maxlen" for k in node.keywords):
                 return True
-            if isinstance(node, ast.Delete):
-                return True
-            value = node.value if isinstance(node, ast.Assign) else None
-            if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice) and dotted(value.value) in names:
-                return True
+        if mod.deletes:
+            return True
+        for scope in mod.scopes.values():
+            for _targets, value in scope.assigns:
+                if (
+                    isinstance(value, ast.Subscript)
+                    and isinstance(value.slice, ast.Slice)
+                    and dotted(value.value) in names
+                ):
+                    return True
         return False
 
 

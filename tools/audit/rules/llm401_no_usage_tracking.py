@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..facts import CallSite, ProjectFacts
-from ..rule import Rule
+from ..facts import ProjectFacts
+from ..judge import site_hit
+from ..rule import ProjectHit, Rule
 
 
 class NoUsageTracking(Rule):
@@ -40,11 +41,12 @@ class NoUsageTracking(Rule):
     fix = "Record response.usage (input/output tokens) per call with the model and feature name, or use a tracing SDK."
     scope = "project"
 
-    def check_project(self, facts: ProjectFacts) -> Iterator[tuple[CallSite, str]]:
-        if not facts.calls or facts.reads_usage:
+    def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
+        calls = facts.calls
+        if not calls or facts.reads_usage:
             return
-        first = min(facts.calls, key=lambda c: (c.path, c.line))
-        yield first, f"{len(facts.calls)} LLM call sites and token usage is never read anywhere in the project"
+        first = min(calls, key=lambda c: (c.where.path, c.where.line))
+        yield site_hit(first, f"{len(calls)} LLM call sites and token usage is never read anywhere in the project")
 
 
 RULE = NoUsageTracking

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Iterator
 
-from ..facts import OBSERVABILITY_MODULES
-from ..module import FuncNode, ModuleModel, dotted
-from ..rule import Hit, Rule
-
-OBSERVE = re.compile(
-    r"(^|\.)(log|logger|logging|structlog|LOG|tracer|span|metrics|statsd|counter|histogram)(\.|$)"
-    r"|start_as_current_span|observe|traceable|record_",
-    re.IGNORECASE,
-)
-
-
-SETUP = ("getLogger", "get_logger", "basicConfig", "dictConfig")
-
-
-def _observes(mod: ModuleModel, func: ast.AST) -> bool:
-    if isinstance(func, FuncNode) and any(OBSERVE.search(n) for n in mod.decorator_names(func)):
-        return True
-    body = func.body if isinstance(func, ast.Module) else [func]
-    for stmt in body:
-        if isinstance(func, ast.Module) and isinstance(stmt, FuncNode | ast.ClassDef):
-            continue  # module-level code is observed only by module-level calls
-        for node in ast.walk(stmt):
-            name = dotted(node.func) or "" if isinstance(node, ast.Call) else ""
-            if name and OBSERVE.search(name) and not name.endswith(SETUP):
-                return True
-    return False
+from ..facts import ProjectFacts
+from ..judge import callers_log, site_hit
+from ..rule import ProjectHit, Rule
 
 
 class UnloggedCall(Rule):
     """## What it does
-    Flags an LLM call with no logging, metrics or tracing in its function or in the
-    in-module functions that call it, in a module that uses no LLM tracing SDK
-    (Langfuse, LangSmith, OpenTelemetry, Helicone, OpenLIT).
+    Flags an LLM call with no logging, metrics or tracing in its function, in a decorator or
+    callback on it, or in the functions of the project that call it (two levels up, by name),
+    in a project that uses no LLM tracing SDK (Langfuse, LangSmith, OpenTelemetry, Logfire,
+    Helicone, OpenLIT, …). Loggers of any name count (`chat_logger.log_request`), and so do
+    `print`, metrics and spans.
 
     ## Why is this bad?
     When answers go wrong, slow or expensive, the first questions are which model, how
@@ -65,19 +42,21 @@ class UnloggedCall(Rule):
     category = "observability"
     severity = "low"
     fix = "Log or trace each call with model, latency, tokens and outcome (a logger line, an OpenTelemetry span)."
+    scope = "calls"
 
-    def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        if not mod.calls or mod.imported(*OBSERVABILITY_MODULES):
-            return
-        for call in mod.calls:
-            func = mod.enclosing_function(call.node)
-            if func is None:
-                if not _observes(mod, mod.tree):
-                    yield Hit(call.node, f"{call.method} with no logging, metrics or tracing")
+    def check_project(self, facts: ProjectFacts) -> Iterator[ProjectHit]:
+        if facts.traced:
+            return  # a tracing SDK in the project (LangSmith, Langfuse, OpenLIT, ...) records the calls
+        for site in facts.sites:
+            if site.logs:
                 continue
-            chain = [func] + [f for c in mod.callers(func) if (f := mod.enclosing_function(c)) is not None]
-            if not any(_observes(mod, f) for f in chain):
-                yield Hit(call.node, f"{call.method} in {func.name}() with no logging, metrics or tracing")
+            if not site.function:
+                yield site_hit(site, f"{site.method} with no logging, metrics or tracing")
+                continue
+            logged = callers_log(facts, site)
+            if logged is None or logged:
+                continue  # a caller logs it, or the name is too generic to follow (not judged)
+            yield site_hit(site, f"{site.method} in {site.function}() with no logging, metrics or tracing")
 
 
 RULE = UnloggedCall

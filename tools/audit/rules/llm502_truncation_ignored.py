@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
+from ..context import retried
 from ..module import ModuleModel
 from ..rule import Hit, Rule
 from .llm501_unvalidated_json import json_parses
@@ -14,8 +14,9 @@ CHECKS = frozenset({"finish_reason", "stop_reason", "incomplete_details", "done_
 
 class TruncationIgnored(Rule):
     """## What it does
-    Flags model output parsed as JSON in a function (or module) that never looks at
-    `finish_reason` / `stop_reason` / `incomplete_details`.
+    Flags model output parsed as JSON in a module that never looks at `finish_reason` /
+    `stop_reason` / `incomplete_details`, unless the parse sits in a `try`/`except` that a
+    retry (a retry loop or decorator) wraps, which turns truncation into another attempt.
 
     ## Why is this bad?
     When the output hits the token limit the text just stops. Parsed anyway, it fails as
@@ -45,13 +46,11 @@ class TruncationIgnored(Rule):
     fix = "Check finish_reason == 'length' (OpenAI) / stop_reason == 'max_tokens' (Anthropic) before parsing."
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        checked = any(
-            (isinstance(n, ast.Attribute) and n.attr in CHECKS) or (isinstance(n, ast.Constant) and n.value in CHECKS)
-            for n in ast.walk(mod.tree)
-        )
-        if checked:
+        if mod.attributes & CHECKS or mod.strings & CHECKS:
             return
         for node, _scope in json_parses(mod):
+            if mod.in_handled_try(node) and retried(mod, node):
+                continue
             yield Hit(node, "model output parsed without checking whether it was truncated")
 
 

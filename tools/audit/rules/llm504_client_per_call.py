@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..module import FuncNode, ModuleModel
+from ..context import in_except, retried
+from ..module import FuncNode, ModuleModel, dotted, last_name
 from ..rule import Hit, Rule
 
 CACHED = (
@@ -15,21 +16,100 @@ CACHED = (
     "functools.cache",
     "functools.lru_cache",
     "functools.cached_property",
+    "cachetools.cached",
+    "cached",
 )
-ONCE = ("__init__", "main", "setup", "lifespan", "startup", "on_startup", "create_app", "__post_init__")
+ONCE = (
+    "__init__",
+    "__post_init__",
+    "main",
+    "setup",
+    "lifespan",
+    "startup",
+    "on_startup",
+    "create_app",
+    "init",
+    "initialize",
+    "initialization",
+    "configure",
+    "bootstrap",
+)
+
+
+def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
+    """Built once and kept: stored in a cache mapping or a global, or built under
+    `if x is None:` / `if key not in cache:` where `x` / `cache` is what it is assigned to."""
+    parent = mod.parents.get(node)
+    if isinstance(parent, ast.Await):
+        parent = mod.parents.get(parent)
+    target = ""
+    if isinstance(parent, ast.Assign | ast.AnnAssign):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if any(isinstance(t, ast.Subscript) for t in targets):
+            return True
+        if any(isinstance(t, ast.Name) for t in targets):
+            func = mod.enclosing_function(node)
+            if func is not None and any(isinstance(n, ast.Global | ast.Nonlocal) for n in func.body):
+                return True
+        target = next((dotted(t) or "" for t in targets if dotted(t)), "")
+    if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
+        return True
+    child: ast.AST = node
+    for ancestor in mod.ancestors(node):
+        if isinstance(ancestor, ast.If) and child in ancestor.body and target:
+            test = ast.unparse(ancestor.test) if _short(ancestor.test) else ""
+            guards = (" is None", " not in ", "not ", "is not None")
+            if target.rpartition(".")[2] in test and any(g in test or test.startswith(g.strip()) for g in guards):
+                return True
+        if isinstance(ancestor, FuncNode):
+            break
+        child = ancestor
+    return False
+
+
+def _short(node: ast.AST) -> bool:
+    return (getattr(node, "end_col_offset", 0) or 0) - (getattr(node, "col_offset", 0) or 0) < 160
+
+
+def _cached_by_callers(mod: ModuleModel, func: FuncNode) -> bool:
+    callers = mod.callers(func)
+    return bool(callers) and all(_lazy(mod, c) for c in callers)
+
+
+def _at_startup(mod: ModuleModel, func: FuncNode) -> bool:
+    """A set-up function, one nested in one, or one that only set-up code calls."""
+    if func.name in ONCE or any(isinstance(a, FuncNode) and a.name in ONCE for a in mod.ancestors(func)):
+        return True
+    return _startup_only(mod, func)
+
+
+def _startup_only(mod: ModuleModel, func: FuncNode) -> bool:
+    """Called only at import time or from set-up functions."""
+    callers = mod.callers(func)
+    if not callers:
+        return False
+    for caller in callers:
+        outer = mod.enclosing_function(caller)
+        if outer is not None and outer.name not in ONCE:
+            return False
+    return True
 
 
 def _per_request(mod: ModuleModel, func: FuncNode, depth: int = 0) -> bool:
-    """A route handler, or called from one or from a loop within this module."""
+    """A route handler, or called (uncached, not on an error path) from one or from a batch loop."""
     if mod.is_route_handler(func):
         return True
     if depth > 3:
         return False
     for caller in mod.callers(func):
-        if mod.in_loop(caller):
-            return True
+        if _lazy(mod, caller) or in_except(mod, caller):
+            continue
         outer = mod.enclosing_function(caller)
-        if outer is not None and outer is not func and _per_request(mod, outer, depth + 1):
+        if outer is None or outer is func or outer.name in ONCE:
+            continue
+        if mod.in_loop(caller) and not retried(mod, caller) and not _startup_only(mod, outer):
+            return True
+        if _per_request(mod, outer, depth + 1):
             return True
     return False
 
@@ -71,16 +151,21 @@ class ClientPerCall(Rule):
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         for client in mod.all_clients:
-            if not isinstance(client.node, ast.Call) or client.node not in mod.parents:
-                continue  # annotated parameters are not constructions
-            if mod.in_loop(client.node):
-                yield Hit(client.node, f"{client.kind.library} client constructed inside a loop")
+            node = client.node
+            if node is None or node not in mod.parents or _lazy(mod, node):
                 continue
-            func = mod.enclosing_function(client.node)
-            if func is None or func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func)):
+            func = mod.enclosing_function(node)
+            if func is not None and (func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func))):
+                continue
+            if mod.in_loop(node):
+                if func is None or retried(mod, node) or _at_startup(mod, func):
+                    continue  # built once per configured endpoint at start-up, or retried while setting up
+                yield Hit(node, f"{client.kind.library} client constructed inside a loop")
+                continue
+            if func is None or _cached_by_callers(mod, func):
                 continue
             if _per_request(mod, func):
-                yield Hit(client.node, f"{client.kind.library} client constructed on every call of {func.name}()")
+                yield Hit(node, f"{client.kind.library} client constructed on every call of {func.name}()")
 
 
 RULE = ClientPerCall

@@ -112,7 +112,11 @@ def inline_cases(items: list[Any]) -> list[EvalCase]:
 
 
 def load_cases(path: str | Path) -> list[EvalCase]:
-    """Cases from a JSON Lines file; blank lines are skipped."""
+    """Cases from a JSON Lines file (`-`: standard input); blank lines are skipped."""
+    if str(path) == "-":
+        from ...tokens import read_stdin
+
+        return parse_cases(_lines("standard input", read_stdin()))
     file = Path(path)
     if not file.is_file():
         what = "is a directory" if file.is_dir() else "does not exist"
