@@ -142,6 +142,10 @@ def test_four_workers_together_never_send_more_than_the_configured_rpm(fake, tmp
     busiest = max(sum(1 for t in sent if start <= t < start + 2.0) for start in sent)
     assert busiest <= 2.5 * bucket.rate + bucket.capacity, (busiest, " ".join(f"{t - sent[0]:.3f}" for t in sent))
     assert sent[-1] - sent[0] >= (len(sent) - bucket.capacity) / bucket.rate * 0.95  # 100 sends took ~5 s
+    # And as the provider saw them arrive (the fake's clock is the same host clock).
+    arrived = sorted(logged.at for logged in fake.requests("p1"))
+    crowded = max(sum(1 for t in arrived if start <= t < start + 2.0) for start in arrived)
+    assert crowded <= 2.5 * bucket.rate + bucket.capacity, (crowded, " ".join(f"{t - arrived[0]:.3f}" for t in arrived))
 
 
 @pytest.mark.slow
