@@ -157,3 +157,13 @@ def test_a_gateway_outlives_the_event_loop_it_was_first_used_in(fake, tmp_path):
     for _ in range(3):  # a script calling asyncio.run per request, or a worker restarting its loop
         assert asyncio.run(both()) == [DEFAULT_ANSWER] * 2
     asyncio.run(gateway.aclose())
+
+
+def test_importing_the_gateway_loads_no_sdk_catalog_or_tokenizer():
+    """What keeps `import llmwright.gateway` well under 300 ms (bench/gateway.py times it): the SDKs,
+    the catalog (pre-flight checks read it on first call, off the loop) and tiktoken load on first use."""
+    heavy = ["llmwright.catalog", "openai", "anthropic", "tiktoken", "genai_prices", "httpx2", "redis", "sqlite3"]
+    code = f"import sys, llmwright.gateway; print([m for m in {heavy!r} if m in sys.modules])"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
