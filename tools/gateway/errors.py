@@ -194,9 +194,11 @@ def _summarise(attempts: list[Attempt]) -> str:
 class BudgetExceeded(LLMError):
     """A daily token or dollar cap would be passed: refused before the request is sent."""
 
-    def __init__(self, cap: str, used: float, limit: float, needed: float) -> None:
+    def __init__(self, cap: str, used: float, limit: float, needed: float, message: str | None = None) -> None:
         self.cap, self.used, self.limit, self.needed = cap, used, limit, needed
-        super().__init__(f"budget {cap} would be exceeded: used {used:g} of {limit:g}, this call needs ~{needed:g}")
+        super().__init__(
+            message or f"budget {cap} would be exceeded: used {used:g} of {limit:g}, this call needs ~{needed:g}"
+        )
 
 
 class StreamInterrupted(LLMError):
