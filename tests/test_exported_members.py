@@ -37,9 +37,10 @@ EXPORTS = {
     },
     "llmwright.gateway": {
         "AllProvidersFailed", "Attempt", "AuthFailed", "BadRequest", "BudgetExceeded", "CallRequest", "CallResult",
-        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "LLMError", "ModelRetired", "NotConfigured",
-        "Overloaded", "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable", "RateLimited", "Reply",
-        "RequestRefused", "RetryableError", "Skipped", "StreamInterrupted", "TerminalError", "Timeout", "Usage", "WIRES",
+        "CircuitOpen", "ContentRefused", "ContextTooLong", "Gateway", "IncompleteResponse", "LLMError", "ModelRetired",
+        "NotConfigured", "Overloaded", "Provider", "ProviderSettings", "ProviderStatus", "ProviderUnavailable",
+        "RateLimited", "Reply", "RequestRefused", "RetryableError", "Skipped", "StreamInterrupted", "TerminalError",
+        "Timeout", "Usage", "WIRES",
         "build_provider",
     },
     "llmwright.prompts": {

@@ -156,8 +156,8 @@ def test_tools_and_mcp_server_are_not_importable_from_the_installed_environment(
         assert result.returncode != 0 and f"No module named '{name}'" in result.stderr
 
 
-def test_every_imported_distribution_is_declared():
-    """What tools/ and mcp_server/ import is in pyproject's dependencies (or an extra, for optional parts)."""
+def _imported_modules() -> set[str]:
+    """The top-level modules tools/ and mcp_server/ import, outside the standard library and llmwright."""
     imported = set()
     for path in [*(ROOT / "tools").rglob("*.py"), *(ROOT / "mcp_server").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -165,15 +165,36 @@ def test_every_imported_distribution_is_declared():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 imported.add(node.module.split(".")[0])
-    imported -= set(sys.stdlib_module_names) | {"llmwright"}
+    return imported - set(sys.stdlib_module_names) - {"llmwright"}
+
+
+def _declared() -> set[str]:
+    """Distribution names of the runtime dependencies and the optional parts' extras."""
     project = PYPROJECT["project"]
     requirements = [*project["dependencies"], *project["optional-dependencies"]["redis"]]
     requirements += project["optional-dependencies"]["otel"]
-    declared = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+    return {_normalised(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]) for r in requirements}
+
+
+def _normalised(distribution: str) -> str:
+    """PEP 503: `typing_extensions` and `typing-extensions` name one distribution."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def test_every_imported_distribution_is_declared():
+    """What tools/ and mcp_server/ import is in pyproject's dependencies (or an extra, for optional parts)."""
+    declared = _declared()
     owners = importlib.metadata.packages_distributions()
     undeclared = {
         module: owners.get(module)
-        for module in imported
-        if not {name.lower() for name in owners.get(module, [module])} & declared
+        for module in _imported_modules()
+        if not {_normalised(name) for name in owners.get(module, [module])} & declared
     }
     assert undeclared == {}
+
+
+def test_every_declared_distribution_is_imported():
+    """No dependency is installed for nothing (aiolimiter and pybreaker went when the gateway got its own)."""
+    owners = importlib.metadata.packages_distributions()
+    used = {_normalised(name) for module in _imported_modules() for name in owners.get(module, [module])}
+    assert _declared() - used == set()

@@ -47,8 +47,13 @@ class ProviderConfig(_Strict):
     reset_timeout_s: float = Field(30.0, gt=0, description="how long an open breaker waits before a trial call")
     daily_usd: float | None = Field(None, ge=0)
     daily_tokens: int | None = Field(None, ge=0)
-    max_concurrency: int | None = Field(None, ge=1, description="requests in flight at once; the rest queue")
-    max_connections: int | None = Field(None, ge=1, description="HTTP connection pool size (SDK default: 1000)")
+    max_concurrency: int = Field(
+        200,
+        ge=0,
+        description="requests in flight to this provider at once, from this process; the rest queue (0: no cap). "
+        "Past a few hundred the SDKs' connection pool costs CPU on every request",
+    )
+    max_connections: int | None = Field(None, ge=1, description="HTTP connection pool size (default: max_concurrency)")
     api_version: str | None = Field(None, description="Azure OpenAI api-version")
 
 
@@ -78,6 +83,13 @@ class GatewayConfig(_Strict):
     backoff_base_s: float = Field(0.5, ge=0)
     backoff_max_s: float = Field(20.0, ge=0)
     retry_after_max_s: float = Field(30.0, ge=0, description="cap on a provider's Retry-After")
+    max_wait_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="share of the remaining deadline a link may wait for a rate-limit slot or a 429 cool-down "
+        "when a later link could answer; a longer wait skips to that link",
+    )
     allow_retired: bool = Field(False, description="send calls to models past their retirement date anyway")
 
     def ledger_file(self) -> Path | None:
@@ -85,6 +97,17 @@ class GatewayConfig(_Strict):
         if not self.ledger:
             return None
         return Path(self.ledger_path) if self.ledger_path else ledger_path()
+
+
+class SharedConfig(_Strict):
+    """`[shared]`: state several gateway processes and hosts share. `none`: each process keeps its
+    own rate limits and breakers, and budgets follow the ledger file (one host). `redis`: rate limits
+    (rpm, tpm), budget spend, breaker state and single-flight live in Redis, changed atomically."""
+
+    backend: Literal["none", "redis"] = "none"
+    url: str | None = Field(None, description="redis://host:port/db (default: [cache] url when it is redis)")
+    prefix: str = Field("llmwright", min_length=1, description="key namespace: deployments that share nothing")
+    timeout_s: float = Field(1.0, gt=0, le=10, description="per Redis operation; past it a process uses its own")
 
 
 class AuditConfig(_Strict):
@@ -126,6 +149,7 @@ class Config(_Strict):
     routes: dict[str, RouteConfig] = Field(default_factory=dict)
     cache: CacheConfig = Field(default_factory=CacheConfig)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    shared: SharedConfig = Field(default_factory=SharedConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     prompts: PromptsConfig = Field(default_factory=PromptsConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)

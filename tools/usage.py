@@ -107,6 +107,9 @@ class UsageSummary(BaseModel):
     latency_ms_p95: float | None = None
     latency_ms_p99: float | None = None
     cost_usd: float = 0.0
+    estimated_cost_usd: float = Field(
+        0.0, description="part of cost_usd estimated: attempts the provider may bill that returned no usage"
+    )
     per_model: list[ModelUsage] = Field(default_factory=list)
     per_day: dict[str, float] = Field(default_factory=dict, description="cost in USD per UTC day")
 
@@ -158,6 +161,7 @@ def summarise(path: str | Path | None = None, since: str | None = None) -> Usage
             summary.cache_hits += bool(row.get("cached"))
             cost = row.get("cost_usd") or 0.0
             summary.cost_usd += cost
+            summary.estimated_cost_usd += row.get("estimated_cost_usd") or 0.0
             days[str(row.get("ts", ""))[:10]] += cost
             if row.get("latency_ms") is not None and not row.get("cached"):
                 latencies.append(float(row["latency_ms"]))

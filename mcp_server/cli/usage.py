@@ -37,9 +37,10 @@ def usage_command(ledger: str | None, since: str | None, config_path: str | None
         return
     out = console()
     p = summary
+    estimated = f" (of which {usd(p.estimated_cost_usd)} estimated)" if p.estimated_cost_usd else ""
     out.print(
         f"{p.calls} calls, {p.errors} errors ({p.error_rate:.1%}), {p.attempts} attempts, "
-        f"cache hits {p.cache_hits} ({p.cache_hit_rate:.1%}), cost {usd(p.cost_usd)}"
+        f"cache hits {p.cache_hits} ({p.cache_hit_rate:.1%}), cost {usd(p.cost_usd)}{estimated}"
     )
     out.print(f"latency p50 {p.latency_ms_p50} ms · p95 {p.latency_ms_p95} ms · p99 {p.latency_ms_p99} ms")
     table = Table(title="Per model", title_justify="left")

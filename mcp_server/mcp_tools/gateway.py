@@ -70,9 +70,10 @@ async def call_llm_tool(
 
 
 @tool_errors
-def provider_status_tool(ctx: Context) -> ProviderStatusReport:
-    """Breaker state, rate-limit headroom, recent latency and error rate per provider. No secrets."""
-    return ProviderStatusReport(providers=server_state(ctx).gateway().status())
+async def provider_status_tool(ctx: Context) -> ProviderStatusReport:
+    """Breaker state, 429 cool-down, rate-limit headroom, recent latency and error rate, budget use and
+    whether these are shared through Redis, per provider. No secrets."""
+    return ProviderStatusReport(providers=await server_state(ctx).gateway().status())
 
 
 @tool_errors

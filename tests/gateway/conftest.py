@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from llmwright.config import Config
 from tests.support.env import isolate
 from tests.support.fake_provider import FakeProvider
+from tests.support.redis_server import redis_server
 
 CANARY = "sk-canary-0123456789abcdefghijklmnop"
 KEYS = {"OPENAI_API_KEY": CANARY, "ANTHROPIC_API_KEY": "ant-test-key-000000", "GROQ_API_KEY": "gsk-test-key-000000"}
@@ -19,6 +21,13 @@ KEYS = {"OPENAI_API_KEY": CANARY, "ANTHROPIC_API_KEY": "ant-test-key-000000", "G
 @pytest.fixture(autouse=True)
 def _keys_and_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate(monkeypatch, tmp_path, KEYS)
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real redis-server for this test (skips, saying why, without one)."""
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def config_for(fake: FakeProvider, tmp_path: Path, **overrides: Any) -> Config:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 
 from llmwright.gateway import CallRequest, Gateway
@@ -38,51 +33,6 @@ async def test_cache_ttl_zero_skips_the_cache(fake, tmp_path):
         await gateway.complete(CallRequest.from_prompt("hi", cache_ttl_s=0), REF)
         result = await gateway.complete(CallRequest.from_prompt("hi", cache_ttl_s=0), REF)
     assert not result.cached and len(fake.requests("p1")) == 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server; .ci/run does)")
-    pytest.importorskip("redis", reason="the redis package is not installed (pip install 'llmwright[redis]')")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.skip("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
 
 
 async def test_two_instances_share_answers_through_redis(fake, tmp_path, redis_url):

@@ -29,6 +29,7 @@ def test_llmwright_toml_and_pyproject(tmp_path, monkeypatch):
         ("[providers.openai]\napi_key = 'sk-x'\n", "unknown key 'api_key' in "),
         ("[cache]\nbackend = 'disk'\n", "cache.backend"),
         ("[routes.main]\nchain = []\n", "routes.main.chain"),
+        ("[shared]\nbackend = 'memcached'\n", "shared.backend"),
         ("not toml [", "not valid TOML"),
     ],
 )
@@ -54,7 +55,13 @@ def test_feature_flag_from_the_environment(tmp_path, monkeypatch):
         ("[cache]\nttl = 5\n", "unknown key 'ttl' in [cache]; did you mean 'ttl_s'?"),
         ("[audit]\nexclud = []\n", "unknown key 'exclud' in [audit]; did you mean 'exclude'?"),
         ("[prompts]\nmodels = 'openai:gpt-4o'\n", "unknown key 'models' in [prompts]; did you mean 'model'?"),
-        ("[zzz]\n", "unknown table [zzz]; valid tables: providers, routes, cache, gateway, audit, prompts"),
+        ("[sharde]\nbackend = 'redis'\n", "unknown table [sharde]; did you mean [shared]?"),
+        ("[shared]\nbakend = 'redis'\n", "unknown key 'bakend' in [shared]; did you mean 'backend'?"),
+        (
+            "[gateway]\nmax_wait_shar = 0.5\n",
+            "unknown key 'max_wait_shar' in [gateway]; did you mean 'max_wait_share'?",
+        ),
+        ("[zzz]\n", "unknown table [zzz]; valid tables: providers, routes, cache, gateway, shared, audit, prompts"),
     ],
 )
 def test_a_misspelled_table_or_key_is_named_with_the_closest_valid_name(tmp_path, text, message):
@@ -99,3 +106,19 @@ def test_every_door_answers_a_typo_with_exit_2_naming_it(tmp_path, command):
     assert result.returncode == 2, result.stderr
     assert "unknown table [gatway]; did you mean [gateway]?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_configuration_example_is_a_valid_configuration():
+    """Every table and key the README's gateway example shows exists (a renamed key fails here)."""
+    import re
+    import tomllib
+
+    from llmwright.config import Config
+    from tests.support.cli import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Configuration") :]
+    example = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    config = Config.model_validate(tomllib.loads(example))
+    assert config.shared.backend == "redis" and config.gateway.max_wait_share == 0.5
+    assert config.providers["openai"].max_concurrency == 200

@@ -49,6 +49,7 @@ def test_cli_call_streams_and_fails_in_one_line(fake, tmp_path):
     failed = run_cli("call", "Say hi again", "-m", SECONDARY, "--config", config, env=KEYS)
     assert failed.returncode == 1
     assert failed.stderr.startswith("error: every provider failed (3 attempts") and "Traceback" not in failed.stderr
+    assert failed.stderr.count("\n") == 1 and "ProviderUnavailable: " in failed.stderr and " x3)" in failed.stderr
     bad = run_cli("call", "Say hi", "--config", config, env=KEYS)
     assert bad.returncode == 2 and "give a model" in bad.stderr
 
@@ -102,7 +103,7 @@ async def test_canary_key_never_leaks(fake, tmp_path, monkeypatch, caplog):
         outputs += [str(caught.value), json.dumps([a.model_dump() for a in caught.value.attempts])]
         result = await gateway.complete(f"my key is {CANARY}", SECONDARY, fallback=[PRIMARY])
         outputs.append(result.model_dump_json())
-        outputs.append(json.dumps([s.model_dump() for s in gateway.status()]))
+        outputs.append(json.dumps([s.model_dump() for s in await gateway.status()]))
     outputs.append(str(fake.requests("p1")[-1].body))  # redaction masked the key in the prompt too
     cli = run_cli("call", "hi", "-m", SECONDARY, "--format", "json", env={**KEYS, "LLMWRIGHT_LOG_LEVEL": "DEBUG"})
     outputs += [cli.stdout, cli.stderr]

@@ -6,20 +6,34 @@ segment names a fake provider (`/p1/v1/chat/completions`, `/p2/v1/messages`,
 `/p3/api/chat`), so several providers share one server with their own faults and logs.
 
 Faults (queued per provider with `fail()`, or drawn at random with `fault_rate()`):
-`status` (any code, optional Retry-After and message), `slow` (sleep, then answer),
-`reset` (abort the TCP connection), `malformed` (invalid JSON with a 200), `cut` (a
-stream that stops half-way).
+
+- `status`: any HTTP status, optional Retry-After and message (`{key}` in the message is
+  replaced by the key the client sent, as some providers echo it);
+- `slow`: sleep `delay`, then answer; `stall`: a stream that stops for `delay` after
+  `after_chunks` deltas, then goes on;
+- `reset`: abort the TCP connection before answering; `cut`: a stream (or body) aborted at
+  the TCP level after `after_chunks` deltas;
+- `truncated`: a clean end without the wire's terminal event (no `finish_reason`/`[DONE]`,
+  no `message_stop`, no `done`) after `after_chunks` deltas — 0 gives an empty stream; for a
+  plain call, a 200 with no choice / content block / `done`;
+- `malformed`: a 200 whose body is not the wire's format (invalid JSON, or not SSE at all
+  for a stream); `bad_event`: a stream whose event after `after_chunks` deltas is not JSON.
+
+`GET /_stats` answers the requests seen per provider and when (monotonic seconds), the TCP
+connections accepted and the most requests in flight at once, so a test can read them from a
+server running in another process (`start_process`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_ANSWER = "Hello from the fake provider."
@@ -27,7 +41,7 @@ DEFAULT_ANSWER = "Hello from the fake provider."
 
 @dataclass
 class Fault:
-    kind: str  # status | slow | reset | malformed | cut
+    kind: str  # status | slow | stall | reset | cut | truncated | malformed | bad_event
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
@@ -56,6 +70,11 @@ class FakeProvider:
         self.log: list[Logged] = []
         self._queued: dict[str, deque[Fault]] = {}
         self._rates: dict[str, tuple[float, list[Fault]]] = {}
+        self._outages: dict[str, tuple[float, float, Fault]] = {}
+        self._gathering: dict[str, list[Any]] = {}  # provider -> [count, arrived, asyncio.Event]
+        self.connections = 0  # TCP connections accepted
+        self.in_flight = 0  # requests read and not yet answered
+        self.most_in_flight = 0
         self._random = random.Random(seed)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
@@ -77,6 +96,23 @@ class FakeProvider:
 
     def requests(self, provider: str | None = None) -> list[Logged]:
         return [r for r in list(self.log) if provider is None or r.provider == provider]
+
+    def stats(self) -> dict[str, Any]:
+        """Requests seen per provider and when: also for a server running in another process."""
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stats", timeout=10) as response:
+            return json.loads(response.read())
+
+    def gather(self, provider: str, count: int) -> None:
+        """Hold the next `count` requests to `provider` until all have arrived, then answer them at once."""
+        self._gathering[provider] = [count, 0, None]
+
+    def outage(self, provider: str, for_s: float, fault: Fault | None = None, after_s: float = 0.0) -> None:
+        """Answer every request to `provider` with `fault` (default: a TCP reset) for `for_s` seconds,
+        starting `after_s` from now."""
+        start = time.monotonic() + after_s
+        self._outages[provider] = (start, start + for_s, fault or Fault("reset"))
 
     def start(self) -> FakeProvider:
         ready = threading.Event()
@@ -141,6 +177,7 @@ class FakeProvider:
     # -- HTTP ------------------------------------------------------------------------------
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
             while True:
                 line = await reader.readline()
@@ -152,14 +189,24 @@ class FakeProvider:
                     key, _, value = raw.decode("latin-1").partition(":")
                     headers[key.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                if not await self._respond(method, target, body, writer, headers):
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+                try:
+                    answered = await self._respond(method, target, body, writer, headers)
+                finally:
+                    self.in_flight -= 1
+                if not answered:
                     break
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, asyncio.CancelledError):
+            pass  # a client gone, or the server stopping
         finally:
             writer.close()
 
     def _fault(self, provider: str) -> Fault | None:
+        if provider in self._outages:
+            start, end, fault = self._outages[provider]
+            if start <= time.monotonic() < end:
+                return fault
         queue = self._queued.get(provider)
         if queue:
             return queue.popleft()
@@ -168,6 +215,18 @@ class FakeProvider:
             if self._random.random() < rate:
                 return self._random.choice(faults)
         return None
+
+    async def _gathered(self, provider: str) -> None:
+        gathering = self._gathering.get(provider)
+        if gathering is None or gathering[1] >= gathering[0]:
+            return
+        if gathering[2] is None:
+            gathering[2] = asyncio.Event()
+        gathering[1] += 1
+        if gathering[1] == gathering[0]:
+            gathering[2].set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(gathering[2].wait(), 10)
 
     async def _respond(
         self, method: str, target: str, raw: bytes, writer: asyncio.StreamWriter, headers: dict[str, str]
@@ -178,6 +237,13 @@ class FakeProvider:
             rest = "v1/chat/completions"  # Azure OpenAI: /openai/deployments/{deployment}/chat/completions
         if rest == "api/tags":
             return await _send(writer, 200, {"models": [{"name": "llama3.2"}]})
+        if provider == "_stats":
+            seen: dict[str, list[float]] = {}
+            for logged in list(self.log):
+                seen.setdefault(logged.provider, []).append(logged.at)
+            counts = {name: len(at) for name, at in seen.items()}
+            load = {"connections": self.connections, "most_in_flight": self.most_in_flight}
+            return await _send(writer, 200, {"requests": counts, "at": seen, **load})
         wire = {"v1/chat/completions": "openai", "v1/messages": "anthropic", "api/chat": "ollama"}.get(rest)
         if wire is None:
             return await _send(writer, 404, {"error": {"message": f"no route {path}"}})
@@ -199,30 +265,36 @@ class FakeProvider:
         )
         if self.latency:
             await asyncio.sleep(self.latency)
+        await self._gathered(provider)
         if fault is not None:
             if fault.kind == "status":
                 extra = {"retry-after": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-                return await _send(writer, fault.status, _error_body(wire, fault), extra)
+                key = headers.get("x-api-key") or headers.get("api-key") or headers.get("authorization", "")
+                message = fault.message.replace("{key}", key.removeprefix("Bearer "))
+                return await _send(writer, fault.status, _error_body(wire, replace(fault, message=message)), extra)
             if fault.kind == "reset":
                 writer.transport.abort()
                 return False
             if fault.kind == "malformed":
-                return await _send_raw(writer, 200, b'{"choices": [ {"message": ', "application/json")
+                garbage = b'{"choices": [ {"message": '
+                return await _send_raw(writer, 200, garbage, "text/event-stream" if stream else "application/json")
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
         answer = self.answers.get(body.get("model", ""), self.answer)
         prompt_tokens = max(1, len(json.dumps(body.get("messages", []))) // 4)
         words = [w + " " for w in answer.split(" ")]
         words[-1] = words[-1].rstrip()
-        cut = fault.after_chunks if fault is not None and fault.kind == "cut" else None
         if stream:
-            return await _stream(writer, wire, body.get("model", ""), words, prompt_tokens, cut)
-        if cut is not None:
+            return await _stream(writer, wire, body.get("model", ""), words, prompt_tokens, fault)
+        if fault is not None and fault.kind == "cut":
             writer.write(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"id":')
             await writer.drain()
             writer.transport.abort()
             return False
-        return await _send(writer, 200, _complete_body(wire, body.get("model", ""), answer, prompt_tokens, len(words)))
+        complete = _complete_body(wire, body.get("model", ""), answer, prompt_tokens, len(words))
+        if fault is not None and fault.kind == "truncated":
+            complete = _without_answer(wire, complete)
+        return await _send(writer, 200, complete)
 
 
 def _error_body(wire: str, fault: Fault) -> dict[str, Any]:
@@ -232,6 +304,15 @@ def _error_body(wire: str, fault: Fault) -> dict[str, Any]:
     if wire == "ollama":
         return {"error": fault.message}
     return {"error": {"message": fault.message, "type": "server_error", "code": None}}
+
+
+def _without_answer(wire: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A well-formed 200 that holds no answer: no choice, no content block, not done."""
+    if wire == "anthropic":
+        return {**body, "content": [], "stop_reason": None}
+    if wire == "ollama":
+        return {**body, "done": False, "message": {"role": "assistant", "content": ""}}
+    return {**body, "choices": []}
 
 
 def _complete_body(wire: str, model: str, answer: str, prompt_tokens: int, output_tokens: int) -> dict[str, Any]:
@@ -284,8 +365,10 @@ async def _send_raw(
 
 
 async def _stream(
-    writer: asyncio.StreamWriter, wire: str, model: str, words: list[str], prompt_tokens: int, cut: int | None
+    writer: asyncio.StreamWriter, wire: str, model: str, words: list[str], prompt_tokens: int, fault: Fault | None
 ) -> bool:
+    kind = fault.kind if fault is not None else None
+    after = fault.after_chunks if fault is not None else 0
     content_type = "application/x-ndjson" if wire == "ollama" else "text/event-stream"
     writer.write(f"HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n".encode())
 
@@ -305,9 +388,19 @@ async def _stream(
         block = {"type": "text", "text": ""}
         await chunk(sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}))
     for i, word in enumerate(words):
-        if cut is not None and i == cut:
+        if kind == "cut" and i == after:
             writer.transport.abort()
             return False
+        if kind == "truncated" and i == after:
+            writer.write(b"0\r\n\r\n")  # a clean end of the body, without the terminal event
+            await writer.drain()
+            return True
+        if kind == "bad_event" and i == after:
+            bad = {"anthropic": "event: content_block_delta\ndata: {not json\n\n", "ollama": "{not json\n"}
+            await chunk(bad.get(wire, "data: {not json\n\n"))
+            continue
+        if kind == "stall" and i == after and fault is not None:
+            await asyncio.sleep(fault.delay)
         if wire == "anthropic":
             delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": word}}
             await chunk(sse("content_block_delta", delta))
@@ -319,6 +412,10 @@ async def _stream(
             data = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": model}
             data["choices"] = [{"index": 0, "delta": {"content": word}, "finish_reason": None}]
             await chunk(f"data: {json.dumps(data)}\n\n")
+    if kind == "truncated":
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
     if wire == "anthropic":
         await chunk(sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
         end = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}}

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from llmwright.usage import Usage
 
-Outcome = Literal["ok", "error", "skipped"]
+Outcome = Literal["ok", "error", "skipped", "cancelled"]
 
 
 class CallRequest(BaseModel):
@@ -60,7 +60,13 @@ def _text(content: Any) -> str:
 
 
 class Attempt(BaseModel):
-    """One try of one provider: what happened and how long it took."""
+    """One try of one provider: what happened, how long it took and what it cost.
+
+    `outcome` is `ok`, `error` (the provider was asked and failed), `skipped` (never sent: open
+    breaker, no key, budget, a rate-limit wait past the deadline) or `cancelled` (the caller gave up
+    while it was in flight). An attempt the provider may bill although no answer came back (a
+    timeout, a cut stream, a cancellation) carries an estimated cost, marked `estimated`.
+    """
 
     provider: str
     model: str
@@ -68,6 +74,10 @@ class Attempt(BaseModel):
     error: str | None = Field(None, description="error class name, e.g. RateLimited")
     message: str | None = Field(None, description="the error message (never holds a key)")
     latency_ms: float = 0.0
+    input_tokens: int = Field(0, description="billed (or, when estimated, presumed billed) prompt tokens")
+    output_tokens: int = 0
+    cost_usd: float | None = Field(None, description="None when nothing was billed or the model is unpriced")
+    estimated: bool = Field(False, description="tokens and cost are estimates: no usage came back")
     _started_at: float | None = PrivateAttr(None)  # time.monotonic() when sent; for tracing spans
 
     @property

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from llmwright.catalog import ModelInfo, get_catalog
 from llmwright.config import Config
 from llmwright.errors import UnknownModel
 from llmwright.providers import provider_rows
@@ -22,6 +22,9 @@ from llmwright.providers import provider_rows
 from .errors import ModelRetired, RequestRefused
 from .models import CallRequest
 from .targets import Target, estimate_input_tokens
+
+if TYPE_CHECKING:
+    from llmwright.catalog import ModelInfo
 
 logger = logging.getLogger("llmwright.gateway")
 # Characters per token no tokenizer exceeds on real text; bounds what is counted of a huge prompt.
@@ -43,6 +46,8 @@ def _lists_every_model(target: Target, config: Config) -> bool:
 
 def check_model(target: Target, config: Config) -> None:
     """Refuse a retired, unknown or embedding model; warn once about a deprecated one."""
+    from llmwright.catalog import get_catalog  # loaded by then: `info` reads the catalog
+
     info = target.info
     if info is None:
         if _lists_every_model(target, config):

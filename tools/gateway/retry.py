@@ -1,16 +1,20 @@
-"""Retry timing: exponential backoff with full jitter, honouring the provider's Retry-After.
+"""Retry timing: exponential backoff with full jitter on top of the provider's Retry-After.
 
-Full jitter (a uniform draw between 0 and the exponential cap) spreads the retries of many
-clients that failed together, so they do not hit the recovering provider in lockstep.
-A provider's Retry-After is a floor on the wait, capped so a hostile or buggy header
-cannot park a request; a wait that would pass the deadline is not taken at all — the
-chain moves on instead.
+The wait before retry n is `max(Retry-After, backoff) + uniform(0, backoff)`, where backoff
+is `base_s * 2**n` capped at `max_s`. Retry-After is a floor (capped at `retry_after_max_s`,
+so a hostile or buggy header cannot park a request), never the whole answer: clients that
+were all told "1 second" would otherwise come back in the same instant, a thundering herd at
+the moment the provider recovers. The jitter spreads them over the backoff window. A wait
+that would pass the deadline is not taken at all — the chain moves on instead.
+
+A 429 also starts a cool-down for the provider (`cooldown`): other calls wait it out or move
+to their next link instead of joining the herd.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import RetryableError
 
@@ -21,14 +25,29 @@ class RetryPolicy:
     base_s: float = 0.5
     max_s: float = 20.0
     retry_after_max_s: float = 30.0
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     @property
     def max_attempts(self) -> int:
         return self.max_retries + 1
 
+    def backoff(self, retry: int) -> float:
+        return min(self.max_s, self.base_s * 2**retry)
+
     def delay(self, retry: int, error: RetryableError) -> float:
         """Seconds to wait before retry number `retry` (0-based) after `error`."""
-        jitter = random.uniform(0, min(self.max_s, self.base_s * 2**retry))
-        if error.retry_after is not None:
-            return max(min(error.retry_after, self.retry_after_max_s), jitter)
-        return jitter
+        window = self.backoff(retry)
+        floor = max(self.retry_after(error), window)
+        return floor + self.rng.uniform(0, window)
+
+    def jitter(self) -> float:
+        """A draw over the first backoff window: what calls that waited out a cool-down add, so they
+        do not all come back at its last instant."""
+        return self.rng.uniform(0, self.backoff(0))
+
+    def retry_after(self, error: RetryableError) -> float:
+        return min(error.retry_after, self.retry_after_max_s) if error.retry_after is not None else 0.0
+
+    def cooldown(self, error: RetryableError) -> float:
+        """How long a 429 keeps the provider's other calls away: its Retry-After (capped), else one backoff."""
+        return self.retry_after(error) if error.retry_after is not None else self.base_s

@@ -10,8 +10,8 @@ from llmwright.config import Config
 from llmwright.usage import percentile
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
     from .link import Link
+    from .shared import Shared
 
 
 class ProviderStatus(BaseModel):
@@ -22,6 +22,7 @@ class ProviderStatus(BaseModel):
     configured: bool
     breaker: str
     consecutive_failures: int
+    cooling_down: bool = Field(False, description="a 429's Retry-After holds calls back right now")
     limiter: dict[str, float | None]
     recent_calls: int
     error_rate: float | None
@@ -30,13 +31,15 @@ class ProviderStatus(BaseModel):
     spent_today_usd: float = 0.0
     spent_today_tokens: float = 0.0
     budget_warnings: list[str] = Field(default_factory=list)
+    shared: str = Field("", description="whose limits, budgets and breakers these are: this process's or Redis's")
 
 
-def provider_status(link: Link, ledger: Ledger | None, config: Config) -> ProviderStatus:
+async def provider_status(link: Link, shared: Shared, config: Config) -> ProviderStatus:
     settings = link.provider.settings
     recent = list(link.recent)
     latencies = [latency for ok, latency in recent if ok]
-    tokens, usd = ledger.spent(f"provider:{link.name}") if ledger else (0.0, 0.0)
+    tokens, usd = await shared.budgets.spent(f"provider:{link.name}")
+    breaker = await link.breaker.read()
     warnings = []
     o = settings.options
     warn = config.gateway.budget_warn_at
@@ -50,9 +53,10 @@ def provider_status(link: Link, ledger: Ledger | None, config: Config) -> Provid
         base_url=settings.base_url,
         key_env=settings.api_key_env or None,
         configured=not settings.api_key_env or bool(settings.api_key()),
-        breaker=link.breaker.state,
-        consecutive_failures=link.breaker.fail_counter,
-        limiter=link.limiter.headroom(),
+        breaker=breaker.state,
+        consecutive_failures=breaker.failures,
+        cooling_down=breaker.cooling_down,
+        limiter=await link.limiter.headroom(),
         recent_calls=len(recent),
         error_rate=round(sum(not ok for ok, _ in recent) / len(recent), 4) if recent else None,
         latency_ms_p50=_ms(percentile(latencies, 50)),
@@ -60,6 +64,7 @@ def provider_status(link: Link, ledger: Ledger | None, config: Config) -> Provid
         spent_today_usd=round(usd, 6),
         spent_today_tokens=tokens,
         budget_warnings=warnings,
+        shared=shared.describe(),
     )
 
 

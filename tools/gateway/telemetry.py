@@ -11,6 +11,7 @@ key ever goes into a span.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,18 +20,17 @@ from llmwright import __version__
 
 from .models import Attempt, CallRequest, CallResult
 
-try:  # optional: `pip install llmwright[otel]` or any app that already uses OpenTelemetry
-    from opentelemetry import trace
-    from opentelemetry.trace import SpanKind, Status, StatusCode
-except ImportError:  # pragma: no cover - exercised where opentelemetry is absent
-    trace = None  # type: ignore[assignment]
-
 # Our provider names → the conventions' gen_ai.provider.name values where they differ.
 PROVIDER_NAMES = {"azure": "azure.ai.openai", "mistral": "mistral_ai", "gemini": "gcp.gemini", "xai": "x_ai"}
 
 
 def enabled() -> bool:
-    """True when an SDK tracer provider is installed (the API alone records nothing)."""
+    """True when an SDK tracer provider is installed (the API alone records nothing).
+
+    An application that configured one has imported `opentelemetry.trace` already, so this never
+    imports it: importing the gateway stays as fast with `opentelemetry-api` installed as without.
+    """
+    trace = sys.modules.get("opentelemetry.trace")
     return trace is not None and not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
 
 
@@ -45,6 +45,9 @@ def emit(
     """Record one finished call. `started` and attempt start times are `time.monotonic()` values."""
     if not enabled():
         return
+    from opentelemetry import trace
+    from opentelemetry.trace import SpanKind, Status, StatusCode
+
     tracer = trace.get_tracer("llmwright.gateway", __version__)
     now_ns, now = time.time_ns(), time.monotonic()
 

@@ -50,22 +50,26 @@ class AnthropicProvider(Provider):
     async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply:
         try:
             message = await self._client().messages.create(**self._params(model, request), timeout=timeout)
+            if message.stop_reason == "refusal":
+                raise ContentRefused("the model refused to answer", provider=self.name)
+            if not message.content:
+                raise self.incomplete("the message held no content block")
+            text = "".join(block.text for block in message.content if block.type == "text")
+            calls = [
+                {"id": b.id, "type": "function", "function": {"name": b.name, "arguments": json.dumps(b.input)}}
+                for b in message.content
+                if b.type == "tool_use"
+            ]
+            usage = _usage(message.usage)
         except Exception as exc:
             raise self._map(exc) from exc
-        if message.stop_reason == "refusal":
-            raise ContentRefused("the model refused to answer", provider=self.name)
-        text = "".join(block.text for block in message.content if block.type == "text")
-        calls = [
-            {"id": b.id, "type": "function", "function": {"name": b.name, "arguments": json.dumps(b.input)}}
-            for b in message.content
-            if b.type == "tool_use"
-        ]
-        return Reply(text=text, usage=_usage(message.usage), finish_reason=message.stop_reason, tool_calls=calls)
+        return self.answer(text, usage, message.stop_reason, calls)
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
+        """Complete only once `message_stop` arrived: a stream that just stops is cut."""
         parts: list[str] = []
         start_usage: Any = None
-        output_tokens, finish = 0, None
+        output_tokens, finish, stopped = 0, None, False
         try:
             events = await self._client().messages.create(**self._params(model, request), stream=True, timeout=timeout)
             async for event in events:
@@ -77,11 +81,17 @@ class AnthropicProvider(Provider):
                 elif event.type == "message_delta":
                     output_tokens = event.usage.output_tokens or output_tokens
                     finish = event.delta.stop_reason or finish
+                elif event.type == "message_stop":
+                    stopped = True
         except Exception as exc:
             raise self._map(exc) from exc
+        if not stopped:
+            raise self.incomplete(f"the stream ended without message_stop after {len(parts)} deltas")
+        if finish == "refusal" and not parts:
+            raise ContentRefused("the model refused to answer", provider=self.name)
         usage = _usage(start_usage) if start_usage is not None else Usage()
         usage.output_tokens = output_tokens
-        yield Reply(text="".join(parts), usage=usage, finish_reason=finish)
+        yield self.answer("".join(parts), usage, finish)
 
     def _map(self, exc: Exception) -> LLMError:
         mapped = self.sdk_error(exc, anthropic)

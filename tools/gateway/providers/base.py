@@ -19,8 +19,21 @@ from llmwright.errors import InvalidInput
 from llmwright.providers import canonical_provider as table_canonical
 from llmwright.providers import provider_rows
 from llmwright.secrets import register_key_env, scrub_secrets
+from llmwright.usage import Usage
 
-from ..errors import LLMError, NotConfigured, ProviderUnavailable, Timeout, error_for_status, parse_retry_after
+from ..errors import (
+    ContentRefused,
+    IncompleteResponse,
+    LLMError,
+    NotConfigured,
+    Overloaded,
+    ProviderUnavailable,
+    RateLimited,
+    Timeout,
+    error_for_status,
+    parse_retry_after,
+)
+from ..loops import PerLoop
 from ..models import CallRequest, Reply
 
 
@@ -77,19 +90,37 @@ def settings_for(name: str, config: Config) -> ProviderSettings:
     )
 
 
+def pool_size(settings: ProviderSettings) -> int | None:
+    """Connections to keep for a provider: `max_connections`, else one per request the bulkhead lets
+    through (`max_concurrency`); None for the HTTP library's default."""
+    return settings.options.max_connections or settings.options.max_concurrency or None
+
+
+def http_limits(settings: ProviderSettings) -> Any:
+    """Pool limits where every connection in use is also kept alive after it: the SDKs' default keeps
+    100, so past 100 in flight every response closes a connection and the next request opens one."""
+    size = pool_size(settings)
+    if size is None:
+        return None
+    import httpx2
+
+    return httpx2.Limits(max_connections=size, max_keepalive_connections=size)
+
+
 def http_client(settings: ProviderSettings) -> Any:
     """The SDKs' own httpx client with our pool size, or None for the SDK default.
 
-    A large pool is not free: the SDKs' connection pool scans its connections on every
-    request, so past a few hundred connections per provider throughput drops.
+    A large pool is not free: the SDKs' connection pool (httpcore) scans its connections and its
+    queue on every request, so its CPU per request grows with the requests in flight — about 3x
+    at 1,000 as at 50. The bulkhead (`max_concurrency`) keeps the pool at its size and queues the
+    rest in an O(1) semaphore.
     """
-    if settings.options.max_connections is None:
+    limits = http_limits(settings)
+    if limits is None:
         return None
-    import httpx2
     import openai
 
-    size = settings.options.max_connections
-    return openai.DefaultAsyncHttpxClient(limits=httpx2.Limits(max_connections=size, max_keepalive_connections=size))
+    return openai.DefaultAsyncHttpxClient(limits=limits)
 
 
 class Provider(ABC):
@@ -98,7 +129,7 @@ class Provider(ABC):
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
         self.name = settings.name
-        self._pooled: Any = None
+        self._pooled: PerLoop[Any] = PerLoop(self._new_client)
 
     def _new_client(self) -> Any:
         """The wire's SDK or HTTP client; built on first use so configuring a gateway costs nothing."""
@@ -114,9 +145,18 @@ class Provider(ABC):
         }
 
     def _client(self) -> Any:
-        if self._pooled is None:
-            self._pooled = self._new_client()
-        return self._pooled
+        """This event loop's client: a connection pool belongs to the loop it was opened in."""
+        return self._pooled.get()
+
+    def ready(self) -> bool:
+        return self._pooled.current() is not None
+
+    def new_client(self) -> Any:
+        """A client for the running loop, built anywhere (its TLS setup takes a while): `install` it."""
+        return self._new_client()
+
+    def install(self, client: Any) -> None:
+        self._pooled.put(client)
 
     @abstractmethod
     async def complete(self, model: str, request: CallRequest, timeout: float) -> Reply: ...
@@ -131,7 +171,8 @@ class Provider(ABC):
 
     async def aclose(self) -> None:
         """Close pooled connections; the next call opens a new client."""
-        client, self._pooled = self._pooled, None
+        client = self._pooled.current()
+        self._pooled.forget()
         if client is not None:
             await self._close(client)
 
@@ -148,6 +189,8 @@ class Provider(ABC):
         the same error classes); None when `exc` is none of them, for the caller to decide."""
         if isinstance(exc, LLMError):
             return exc
+        if isinstance(exc, sdk.APIStatusError) and exc.status_code < 400:
+            return self.stream_error(exc.body)
         if isinstance(exc, sdk.APIStatusError):
             return self.status_error(exc.status_code, exc.body, exc.response.headers, exc.message)
         if isinstance(exc, sdk.APITimeoutError):
@@ -157,11 +200,43 @@ class Provider(ABC):
             return ProviderUnavailable(f"connection failed ({cause})", provider=self.name)
         return None
 
+    def answer(
+        self, text: str, usage: Usage, finish_reason: str | None, tool_calls: list[dict[str, Any]] | None = None
+    ) -> Reply:
+        """The reply, once it is one: an answer with neither text nor tool calls is not a success."""
+        if not text and not tool_calls:
+            if finish_reason in ("content_filter", "refusal"):
+                raise ContentRefused(f"the answer was withheld (finish_reason {finish_reason})", provider=self.name)
+            raise self.incomplete(f"no text and no tool call (finish_reason {finish_reason})")
+        return Reply(text=text, usage=usage, finish_reason=finish_reason, tool_calls=tool_calls or [])
+
+    def stream_error(self, body: object) -> LLMError:
+        """An error event inside a 200 stream (Anthropic's `event: error`, an OpenAI `{"error": …}` chunk):
+        the HTTP status says nothing, so the error's type decides; all of them may pass if tried again."""
+        message = self.scrub(_message_of(body) or "error event in the stream")
+        kind = str(_error_type(body)).lower()
+        if "overloaded" in kind or "overloaded" in message.lower():
+            return Overloaded(f"stream error event: {message}", provider=self.name)
+        if "rate_limit" in kind:
+            return RateLimited(f"stream error event: {message}", provider=self.name)
+        return ProviderUnavailable(f"stream error event: {message}", provider=self.name)
+
+    def incomplete(self, what: str) -> IncompleteResponse:
+        return IncompleteResponse(f"incomplete response: {what}", provider=self.name)
+
     def malformed(self, exc: Exception) -> LLMError:
-        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
+        """A 200 whose body could not be read as the wire's answer: incomplete, never a success."""
+        return IncompleteResponse(f"malformed response ({type(exc).__name__})", provider=self.name)
 
     def scrub(self, text: str) -> str:
         return scrub_secrets(text, [self.settings.api_key_env] if self.settings.api_key_env else [])
+
+
+def _error_type(body: object) -> object:
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        return error.get("type", "") if isinstance(error, dict) else ""
+    return ""
 
 
 def _message_of(body: object) -> str:

@@ -15,15 +15,19 @@ from llmwright.usage import Usage
 
 from ..errors import LLMError, ProviderUnavailable, Timeout
 from ..models import CallRequest, Reply
-from .base import Provider
+from .base import Provider, http_limits
 
 
 class OllamaProvider(Provider):
     def _new_client(self) -> httpx2.AsyncClient:
         key = self.settings.api_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
+        limits = http_limits(self.settings)
         return httpx2.AsyncClient(
-            base_url=self.settings.base_url.rstrip("/"), timeout=self.settings.options.timeout_s, headers=headers
+            base_url=self.settings.base_url.rstrip("/"),
+            timeout=self.settings.options.timeout_s,
+            headers=headers,
+            **({"limits": limits} if limits is not None else {}),
         )
 
     def _body(self, model: str, request: CallRequest, stream: bool) -> dict[str, Any]:
@@ -54,15 +58,12 @@ class OllamaProvider(Provider):
             response = await self._client().post("/api/chat", json=self._body(model, request, False), timeout=timeout)
             self._check(response, response.text)
             data = response.json()
+            if not isinstance(data, dict) or not data.get("done"):
+                raise self.incomplete("the body is not a finished message (done is not true)")
             message = data.get("message") or {}
-            return Reply(
-                text=message.get("content", ""),
-                usage=_usage(data),
-                finish_reason=data.get("done_reason"),
-                tool_calls=message.get("tool_calls") or [],
-            )
         except Exception as exc:
             raise self._map(exc) from exc
+        return self.answer(message.get("content", ""), _usage(data), data.get("done_reason"), message.get("tool_calls"))
 
     async def stream(self, model: str, request: CallRequest, timeout: float) -> AsyncIterator[str | Reply]:
         parts: list[str] = []
@@ -85,10 +86,10 @@ class OllamaProvider(Provider):
                     if data.get("done"):
                         last = data
             if not last:
-                raise ProviderUnavailable("stream ended without its final message", provider=self.name)
+                raise self.incomplete(f"the stream ended without its done message after {len(parts)} deltas")
         except Exception as exc:
             raise self._map(exc) from exc
-        yield Reply(text="".join(parts), usage=_usage(last), finish_reason=last.get("done_reason"))
+        yield self.answer("".join(parts), _usage(last), last.get("done_reason"))
 
     async def is_available(self) -> bool:
         """Health check: `/api/tags` answers when the Ollama daemon is up."""
@@ -113,7 +114,7 @@ class OllamaProvider(Provider):
             return Timeout("request timed out", provider=self.name)
         if isinstance(exc, httpx2.TransportError):
             return ProviderUnavailable(f"connection failed ({type(exc).__name__})", provider=self.name)
-        return ProviderUnavailable(f"malformed response ({type(exc).__name__})", provider=self.name)
+        return self.malformed(exc)
 
     async def _close(self, client: httpx2.AsyncClient) -> None:
         await client.aclose()

@@ -71,7 +71,7 @@ def candidate_list(candidates: list[str], gateway: Gateway) -> list[str]:
     if len(refs) > MAX_CANDIDATES:
         raise InvalidInput(f"{len(refs)} candidates; at most {MAX_CANDIDATES} per run")
     for ref in refs:
-        gateway.target(ref)
+        gateway.checked_target(ref)
     return refs
 
 
@@ -135,7 +135,7 @@ async def run_cases(
         raise InvalidInput("concurrency must be at least 1")
     runs = [CandidateRun(model) for model in candidate_list(candidates, gateway)]
     for judge in {case.check.model for case in cases if isinstance(case.check, Judged)}:
-        gateway.target(judge)  # a misspelled judge fails before any candidate is called
+        gateway.checked_target(judge)  # a misspelled judge fails before any candidate is called
     jobs = iter(product(cases, runs))
     total = len(cases) * len(runs)
     done = 0
