@@ -66,8 +66,8 @@ def test_the_dates_are_named_so_they_cannot_be_swapped_by_position() -> None:
     [
         ("retired", date(2026, 11, 30), "m2", "m1 is retired (since 2026-11-30); use m2"),
         ("retired", None, None, "m1 is retired (on an unknown date)"),
-        ("deprecated", date(2026, 11, 30), "m2", "m1 is deprecated and retires on 2026-11-30; plan a move to m2"),
-        ("deprecated", None, None, "m1 is deprecated and retires"),
+        ("deprecated", date(2026, 11, 30), "m2", "m1 is deprecated (retires on 2026-11-30); plan a move to m2"),
+        ("deprecated", None, None, "m1 is deprecated (no retirement date announced yet)"),
         ("active", date(2026, 11, 30), "m2", None),
     ],
 )

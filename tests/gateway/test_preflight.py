@@ -53,7 +53,7 @@ async def test_a_deprecated_model_is_sent_with_one_warning_naming_its_date(fake,
         await again.complete("Say hi", RETIRED)
     warnings = [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()]
     assert warnings == [
-        "anthropic:claude-sonnet-4-5-20250929 is deprecated and retires on 2026-11-30; "
+        "anthropic:claude-sonnet-4-5-20250929 is deprecated (retires on 2026-11-30); "
         "plan a move to anthropic:claude-sonnet-5-5"
     ]
     assert len(fake.requests("p2")) == 4
@@ -114,6 +114,6 @@ def test_call_refuses_a_retired_model_with_exit_2_and_allow_retired_overrides(fa
     )
     assert deprecated.returncode == 0
     assert deprecated.stderr.splitlines()[0] == (
-        "warning: anthropic:claude-sonnet-4-5-20250929 is deprecated and retires on 2026-11-30; "
+        "warning: anthropic:claude-sonnet-4-5-20250929 is deprecated (retires on 2026-11-30); "
         "plan a move to anthropic:claude-sonnet-5-5"
     )

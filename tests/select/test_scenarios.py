@@ -140,7 +140,8 @@ def served_by_the_provider(result, catalog):
 def context_sizes_input(result, catalog):
     assert (result.input_tokens == 700_000 and not result.tokens_assumed) or result.output_tokens
     primary = catalog.resolve(result.primary.model)
-    per_request = estimate_cost(primary, Workload(input_tokens=700_000, output_tokens=result.output_tokens))
+    workload = Workload(input_tokens=700_000, output_tokens=result.output_tokens)
+    per_request = estimate_cost(primary, workload, catalog.priced_at)  # off-peak prices depend on the hour
     assert result.primary.cost_per_request_usd == pytest.approx(per_request.per_call_usd)
     assert result.primary.cost_per_request_usd > 0.05  # 700k tokens are never a fraction of a cent
     assert result.primary.cost_per_month_usd == pytest.approx(per_request.per_call_usd * 1000 * 30)

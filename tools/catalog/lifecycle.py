@@ -65,7 +65,7 @@ def lifecycle_notice(ref: str, status: Status, retires_on: date | None, replacem
         instead = f"; use {replacement}" if replacement else ""
         return f"{ref} is retired ({since}){instead}"
     if status == "deprecated":
-        when = f" on {retires_on}" if retires_on else ""
+        when = f"retires on {retires_on}" if retires_on else "no retirement date announced yet"
         instead = f"; plan a move to {replacement}" if replacement else ""
-        return f"{ref} is deprecated and retires{when}{instead}"
+        return f"{ref} is deprecated ({when}){instead}"
     return None
