@@ -8,9 +8,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import settings
 
 from llmwright.catalog import Catalog, catalog_at
 from tests.support.fake_provider import FakeProvider
+
+# Property tests draw fewer, reproducible examples in a mutation run (the runner passes
+# --hypothesis-profile=mutation): every surviving mutant pays for the whole selection.
+settings.register_profile("mutation", max_examples=25, derandomize=True, database=None, deadline=None)
 
 # genai-prices holds price changes dated in the future: price at a fixed moment.
 PRICED_AT = datetime(2026, 11, 1, tzinfo=UTC)

@@ -96,9 +96,10 @@ async def audit_repo_tool(
     async with anyio.create_task_group() as group:
         group.start_soon(report)
         await run()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    (result,) = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def register(server: MCPServer, state: ServerState) -> None:

@@ -60,3 +60,43 @@ async def test_client_roots_are_honoured(tmp_path: Path) -> None:
     async with Client(build_server()) as client:  # no roots at all
         none = await client.call_tool("audit_repo", {"path": str(tmp_path)})
         assert none.is_error and "no roots" in none.content[0].text
+
+
+async def test_a_relative_path_is_read_in_the_first_root(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()  # a second root with the same folder name and nothing to find in it
+    async with Client(build_server(allowed_roots=[str(SAMPLE), str(tmp_path)])) as client:
+        result = await client.call_tool("audit_repo", {"path": "app", "select": ["LLM1"]})
+        assert not result.is_error, result.content
+        assert result.structured_content["findings"], "audited sample_project/app, the first root's"
+
+
+async def test_the_last_progress_notification_counts_every_file(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py"):  # two files over the engine's 512 kB chunk: progress after each
+        (tmp_path / name).write_text("# padding\n" * 60_000 + "from openai import OpenAI\nclient = OpenAI()\n")
+    notes: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        notes.append((value, total, message))
+
+    async with Client(build_server(allowed_roots=[str(tmp_path)])) as client:
+        result = await client.call_tool("audit_repo", {"path": str(tmp_path)}, progress_callback=on_progress)
+        assert not result.is_error, result.content
+    assert notes[-1] == (2, 2, "2/2 files")
+
+
+async def test_paths_that_cannot_be_read_are_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    cases = {
+        "~no-such-user-llmwright/app": "path '~no-such-user-llmwright/app'",  # no such home directory
+        str(tmp_path / "a" / "x"): "cannot be audited: RuntimeError",  # a symlink loop
+        str(tmp_path / ("n" * 300)): "cannot be audited: OSError",  # a name too long for the file system
+        str(tmp_path / "nul\0byte"): "cannot be audited: ValueError",
+    }
+    async with Client(build_server(allowed_roots=[str(tmp_path)])) as client:
+        for path, said in cases.items():
+            refused = await client.call_tool("audit_repo", {"path": path})
+            assert refused.is_error and said in refused.content[0].text, (path, refused.content)
+            assert "\n" not in refused.content[0].text.strip()
+        still_up = await client.call_tool("audit_repo", {"path": str(tmp_path)})
+        assert not still_up.is_error, still_up.content

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from llmwright.catalog import catalog_at, clear_catalog, get_catalog, status_on, today
+from llmwright.catalog import catalog_at, clear_catalog, get_catalog, lifecycle_notice, status_on, today
 from llmwright.errors import InvalidInput
 from tests.support.cli import run_cli
 
@@ -46,6 +46,49 @@ def test_a_label_counts_only_without_dates() -> None:
     assert status_on(date(2026, 12, 1), declared="retired") == "retired"
     assert status_on(date(2026, 12, 1)) == "active"
     assert status_on(date(2026, 12, 1), retires_on=date(2027, 1, 14)) == "deprecated"  # a date announces it
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("2026-09-29", "active"), ("2026-09-30", "deprecated"), ("2027-01-01", "deprecated")],
+)
+def test_an_announcement_without_a_retirement_date_turns_on_its_day(day: str, expected: str) -> None:
+    assert status_on(date.fromisoformat(day), deprecated_on=date(2026, 9, 30)) == expected
+
+
+def test_the_dates_are_named_so_they_cannot_be_swapped_by_position() -> None:
+    with pytest.raises(TypeError):
+        status_on(date(2026, 10, 1), date(2026, 11, 30), date(2026, 9, 30))  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("status", "retires_on", "replacement", "expected"),
+    [
+        ("retired", date(2026, 11, 30), "m2", "m1 is retired (since 2026-11-30); use m2"),
+        ("retired", None, None, "m1 is retired (on an unknown date)"),
+        ("deprecated", date(2026, 11, 30), "m2", "m1 is deprecated and retires on 2026-11-30; plan a move to m2"),
+        ("deprecated", None, None, "m1 is deprecated and retires"),
+        ("active", date(2026, 11, 30), "m2", None),
+    ],
+)
+def test_the_notice_says_when_and_what_to_use_only_when_known(status, retires_on, replacement, expected) -> None:
+    assert lifecycle_notice("m1", status, retires_on, replacement) == expected
+
+
+def test_a_pinned_day_prices_time_of_day_models_at_its_midnight_utc(monkeypatch, tmp_path) -> None:
+    """deepseek-chat costs twice as much from 00:30 to 16:30 UTC: a report pinned to a day must
+    not depend on the hour it is run at, and reads the day's first price."""
+    ref = "deepseek:deepseek-chat"
+    midnight = catalog_at(at("2026-11-29")).resolve(ref).prices.input
+    an_hour_later = catalog_at(datetime(2026, 11, 29, 1, tzinfo=UTC)).resolve(ref).prices.input
+    assert midnight != an_hour_later  # the shipped prices can tell the hours apart
+    clear_catalog()
+    monkeypatch.setenv("LLMWRIGHT_CACHE_DIR", str(tmp_path))  # built now, not read from an earlier build
+    monkeypatch.setenv("LLMWRIGHT_TODAY", "2026-11-29")
+    try:
+        assert get_catalog().resolve(ref).prices.input == midnight
+    finally:
+        clear_catalog()
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ def project(tmp_path: Path) -> Path:
 def run_in(project: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None):
     """The real `llmwright` CLI, run from inside the project as a person would."""
     full_env = {k: v for k, v in os.environ.items() if k != "CLAUDE_PROJECT_DIR"}
-    full_env["PYTHONPATH"] = str(ROOT)
+    # The checkout first (for `tests`), then whatever the caller had (a mutation run's package copy).
+    full_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     return subprocess.run(
         [*llmwright_command(), *args],
         capture_output=True,

@@ -107,6 +107,11 @@ def latency_gap(rating: Rating, input_tokens: int) -> str:
     return "no latency data: thinks before answering and its thinking tokens are unmeasured"
 
 
+def _sizes(req: Requirements) -> tuple[int, int]:
+    """Input and output tokens per request (`recommend` fills both in before any check)."""
+    return req.input_tokens or 1, req.output_tokens or 0
+
+
 def _lifecycle(model: ModelInfo) -> list[Violation]:
     if model.status != "deprecated" or model.retires_on is None:
         return []
@@ -147,7 +152,7 @@ def _fit(model: ModelInfo, rating: Rating, req: Requirements) -> list[Violation]
             Violation(
                 "context",
                 f"context window {model.context_window:,} < {req.needed_window:,} needed",
-                float(model.context_window - (req.output_tokens or 0)),
+                float(model.context_window - _sizes(req)[1]),
             )
         )
     if TIERS.index(rating.tier) < TIERS.index(required_tier(req)):
@@ -168,7 +173,7 @@ def _budgets(candidate: Candidate, req: Requirements) -> list[Violation]:
             Violation("cost_per_day", f"${per_day:,.2f}/day over ${req.max_cost_per_day:,.2f} budget", per_day)
         )
     if req.max_cost_per_1m_tokens is not None:
-        tokens = (req.input_tokens or 1) + (req.output_tokens or 0) + candidate.thinking_tokens
+        tokens = sum(_sizes(req)) + candidate.thinking_tokens
         blended = cost / tokens * 1e6
         if blended > req.max_cost_per_1m_tokens:
             found.append(
@@ -214,9 +219,10 @@ def price(
     `at`: the moment to price at (the catalog's, so one catalog always gives one ranking).
     """
     thinking = thinking_tokens(rating)
+    input_tokens, output_tokens = _sizes(req)
     workload = Workload(
-        input_tokens=req.input_tokens or 1,
-        output_tokens=req.output_tokens or 0,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
         reasoning_tokens=thinking or 0,
         requests_per_day=req.requests_per_day,
     )
@@ -224,7 +230,7 @@ def price(
         cost = estimate_cost(model, workload, at)
     except LLMWrightError:
         return None
-    p95 = estimate_p95_s(rating, req.output_tokens or 0, req.input_tokens or 0)
+    p95 = estimate_p95_s(rating, output_tokens, input_tokens)
     if measured is not None and measured.p95_s is not None:
         p95 = measured.p95_s
     return Candidate(model, rating, cost.per_call_usd, cost.per_day_usd, thinking or 0, p95, measured)

@@ -136,7 +136,12 @@ def _last_by_agent(sessions: SessionsDir, path: Path, agent: str) -> ReportEntry
 
 
 def _last_standalone_by(sessions: SessionsDir, agent: str) -> tuple[Path, ReportEntry] | None:
-    candidates = sorted(sessions.reports.glob(f"*Z-{slugify(agent, 40)}-*.md"))
+    # By the time in the name, then by when written: reports of one millisecond share that time,
+    # and their names (`…-2.md` sorts before `….md`) say nothing about their order.
+    candidates = sorted(
+        sessions.reports.glob(f"*Z-{slugify(agent, 40)}-*.md"),
+        key=lambda path: (path.name.split("Z-", 1)[0], path.stat().st_mtime_ns),
+    )
     for path in reversed(candidates):
         reports = [r for r in describe(sessions, sessions.confine(path), "report").reports if r.agent == agent]
         if reports:

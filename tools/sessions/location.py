@@ -62,6 +62,8 @@ class SessionsDir:
 
     @classmethod
     def of(cls, project: Path) -> SessionsDir:
+        """The project is resolved first: a relative or symlinked path to it names the same sessions."""
+        project = Path(project).resolve()
         sessions = cls(project=project, root=project / SESSIONS_SUBDIR)
         sessions._check_root()
         return sessions

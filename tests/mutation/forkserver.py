@@ -1,0 +1,157 @@
+"""A warm pytest for mutation runs: third-party imports paid once, each test run a fresh fork.
+
+cosmic-ray runs its test command as a new process for every mutant, and a cold pytest that
+imports pydantic, tiktoken, the SDKs and mcp costs seconds before the first test, several times
+what the selected tests take. The server imports those once and forks a child per request; the
+child imports llmwright itself (the server never does, so each child sees the mutated file) and
+runs `pytest.main`. The client is the test command cosmic-ray runs: it passes its arguments on,
+prints the output and exits with pytest's status. When cosmic-ray times a client out and kills
+it, the server notices the closed connection and kills the child's process group.
+
+    python -m tests.mutation.forkserver serve SOCKET
+    python -m tests.mutation.forkserver run SOCKET -- PYTEST-ARGS...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+# Imported by the server before it forks: everything heavy the selected tests import, never llmwright.
+PRELOAD = (
+    "pytest",
+    "_pytest.python",
+    "pytest_asyncio",
+    "hypothesis",
+    "anyio",
+    "pydantic",
+    "tiktoken",
+    "filelock",
+    "httpx",
+    "openai",
+    "anthropic",
+    "mcp",
+    "mcp.server.mcpserver",
+    "click",
+    "click.testing",
+    "rich",
+    "genai_prices",
+    "yaml",
+    "jinja2",
+    "jsonschema",
+    "pathspec",
+    "aiolimiter",
+    "pybreaker",
+    "starlette",
+    "uvicorn",
+)
+# Loaded by name rather than found through entry points (scanning every installed distribution's
+# metadata on each run costs a second); `--assert=plain` skips rewriting the test modules, since a
+# mutation run reads only the exit status.
+PLUGINS = ("pytest_asyncio.plugin", "_hypothesis_pytestplugin", "anyio.pytest_plugin")
+FAST = ["--assert=plain", *(arg for plugin in PLUGINS for arg in ("-p", plugin))]
+RUNNER = ("tests", "tests.mutation", "tests.mutation.forkserver")
+
+
+def serve(path: str) -> None:
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    leaked = sorted(name for name in sys.modules if name.split(".")[0] in ("llmwright", "tests") and name not in RUNNER)
+    if leaked:
+        raise SystemExit(f"forkserver: preloading imported {leaked[0]}; a forked child would not see mutations")
+    sys.dont_write_bytecode = True
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    gc.freeze()  # what was preloaded is never collected: a child's gc.collect() skips it
+    with contextlib.suppress(FileNotFoundError):
+        Path(path).unlink()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(path)
+        server.listen()
+        print("ready", flush=True)
+        while True:
+            connection, _ = server.accept()
+            with connection:
+                _handle(connection)
+
+
+def _handle(connection: socket.socket) -> None:
+    request = json.loads(_read_line(connection))
+    with tempfile.TemporaryFile() as output:
+        pid = os.fork()
+        if pid == 0:  # the child: a fresh pytest over the current files
+            os.setpgid(0, 0)
+            os.dup2(output.fileno(), 1)
+            os.dup2(output.fileno(), 2)
+            code = 3
+            try:
+                import pytest
+
+                os.chdir(request["cwd"])
+                code = int(pytest.main([*FAST, *request["argv"]]))
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        status = _wait(pid, connection)
+        output.seek(0)
+        text = output.read().decode("utf-8", errors="replace")
+    if status is not None:
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps({"code": status, "output": text}).encode() + b"\n")
+
+
+def _wait(pid: int, connection: socket.socket) -> int | None:
+    """The child's exit status, or None after killing it because the client went away."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128
+        readable, _, _ = select.select([connection], [], [], 0.05)
+        if readable and not connection.recv(1, socket.MSG_PEEK):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None
+
+
+def _read_line(connection: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def run(path: str, argv: list[str]) -> int:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.connect(path)
+        client.sendall(json.dumps({"argv": argv, "cwd": os.getcwd()}).encode() + b"\n")
+        answer = json.loads(_read_line(client) or b'{"code": 3, "output": "forkserver: no answer"}')
+    sys.stdout.write(answer["output"])
+    return int(answer["code"])
+
+
+def main(args: list[str]) -> int:
+    if len(args) >= 2 and args[0] == "serve":
+        serve(args[1])
+        return 0
+    if len(args) >= 3 and args[0] == "run" and args[2] == "--":
+        return run(args[1], args[3:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
