@@ -105,7 +105,7 @@ def test_every_retry_delay_lies_within_zero_and_its_cap(
     error = RateLimited("slow down", provider="p", retry_after=retry_after)
     cap = max(retry_after_max_s, max_s) + max_s
     floor = min(retry_after, retry_after_max_s) if retry_after is not None else 0.0
-    for retry in range(policy.max_attempts - 1):
+    for retry in range(max_retries):
         delay = policy.delay(retry, error)
         assert 0.0 <= delay <= cap + EPS
         assert delay >= floor  # Retry-After (capped) is a floor, never replaced by jitter

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 
 import pytest
 
-from llmwright.gateway import CallRequest, Gateway, StreamInterrupted
+from llmwright.gateway import CallRequest, Gateway, ProviderUnavailable, RateLimited, StreamInterrupted
 from llmwright.usage import summarise
 from tests.support.fake_provider import DEFAULT_ANSWER, Fault
 
@@ -137,3 +138,37 @@ async def test_rate_slots_on_a_controlled_clock():
     assert await limiter.reserve(300, 0.0, 60.0) == pytest.approx(30.0)  # ... then 300 more wait for 300 to drain
     await limiter.settle(estimated=600, actual=100)  # the first call used 100 of its 600: 500 come back
     assert (await limiter.headroom())["tokens_free"] == pytest.approx(200.0)
+
+
+class Draws(random.Random):
+    """The jitter's draw pinned to one end of its range: the waits a user could see, exactly."""
+
+    def __init__(self, end: str) -> None:
+        super().__init__()
+        self.end = end
+
+    def uniform(self, a: float, b: float) -> float:
+        return a if self.end == "low" else b
+
+
+def test_retry_waits_back_off_exponentially_to_their_cap_with_retry_after_as_a_floor():
+    from llmwright.gateway.retry import RetryPolicy
+
+    low, high = (RetryPolicy(5, 0.5, 4.0, 30.0, rng=Draws(end)) for end in ("low", "high"))
+    unavailable = ProviderUnavailable("HTTP 503", provider="p")
+    # backoff 0.5, 1, 2, 4, 4 (capped): the wait is that window, plus up to one more window of jitter
+    assert [low.delay(n, unavailable) for n in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
+    assert [high.delay(n, unavailable) for n in range(5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    told = RateLimited("HTTP 429", provider="p", retry_after=3.0)
+    assert [low.delay(n, told) for n in range(4)] == [3.0, 3.0, 3.0, 4.0]  # Retry-After is a floor ...
+    assert [high.delay(n, told) for n in range(4)] == [3.5, 4.0, 5.0, 8.0]  # ... the jitter still spreads
+    absurd = RateLimited("HTTP 429", provider="p", retry_after=3600.0)
+    assert low.delay(0, absurd) == 30.0  # a header cannot park a request for an hour
+    # A 429 keeps the provider's other calls away for its Retry-After (capped), else one base backoff;
+    # calls that waited it out come back spread over the first backoff window.
+    assert (low.cooldown(told), low.cooldown(absurd), low.cooldown(RateLimited("429", provider="p"))) == (
+        3.0,
+        30.0,
+        0.5,
+    )
+    assert (low.jitter(), high.jitter()) == (0.0, 0.5)
