@@ -137,7 +137,7 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         ("[providers.x]\nfail_max = 0\n", "providers.x.fail_max"),
         ("[providers.x]\nreset_timeout_s = 0\n", "providers.x.reset_timeout_s"),
         ("[providers.x]\ndaily_usd = -0.01\n", "providers.x.daily_usd"),
-        ("[providers.x]\nmax_concurrency = 0\n", "providers.x.max_concurrency"),
+        ("[providers.x]\nmax_concurrency = -1\n", "providers.x.max_concurrency"),  # 0: no cap
         ("[providers.x]\nmax_connections = 0\n", "providers.x.max_connections"),
         ("[routes.r]\nchain = ['a:b']\ncache_ttl_s = -1\n", "routes.r.cache_ttl_s"),
         ("[cache]\nttl_s = -1\n", "cache.ttl_s"),

@@ -173,7 +173,12 @@ def _declared() -> set[str]:
     project = PYPROJECT["project"]
     requirements = [*project["dependencies"], *project["optional-dependencies"]["redis"]]
     requirements += project["optional-dependencies"]["otel"]
-    return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+    return {_normalised(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]) for r in requirements}
+
+
+def _normalised(distribution: str) -> str:
+    """PEP 503: `typing_extensions` and `typing-extensions` name one distribution."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def test_every_imported_distribution_is_declared():
@@ -183,7 +188,7 @@ def test_every_imported_distribution_is_declared():
     undeclared = {
         module: owners.get(module)
         for module in _imported_modules()
-        if not {name.lower() for name in owners.get(module, [module])} & declared
+        if not {_normalised(name) for name in owners.get(module, [module])} & declared
     }
     assert undeclared == {}
 
@@ -191,5 +196,5 @@ def test_every_imported_distribution_is_declared():
 def test_every_declared_distribution_is_imported():
     """No dependency is installed for nothing (aiolimiter and pybreaker went when the gateway got its own)."""
     owners = importlib.metadata.packages_distributions()
-    used = {name.lower() for module in _imported_modules() for name in owners.get(module, [module])}
+    used = {_normalised(name) for module in _imported_modules() for name in owners.get(module, [module])}
     assert _declared() - used == set()

@@ -61,6 +61,22 @@ async def test_a_reservation_becomes_the_real_spend_once_the_call_ends(fake, tmp
     assert tokens == billed_tokens(tmp_path) < 100
 
 
+async def test_a_dollar_cap_skips_a_model_without_a_price_instead_of_counting_it_free(fake, tmp_path):
+    """Ollama's cloud models have no published price: under a daily_usd cap they would spend unseen."""
+    unpriced = "ollama:gpt-oss:20b-cloud"
+    routes = {"capped": {"chain": [unpriced, REF], "daily_usd": 1.0}, "free": {"chain": [unpriced]}}
+    config = config_for(fake, tmp_path, routes=routes)
+    async with Gateway(config) as gateway:
+        result = await gateway.complete(CallRequest.from_prompt("hi", max_tokens=50), route="capped")
+        uncapped = await gateway.complete(CallRequest.from_prompt("hi", max_tokens=50), route="free")
+    skipped, answered = result.attempts
+    assert skipped.outcome == "skipped" and skipped.error == "BudgetExceeded"
+    assert "no known price" in (skipped.message or "") and "daily_tokens" in (skipped.message or "")
+    assert answered.outcome == "ok" and result.provider == "openai"
+    assert len(fake.requests("p3")) == 1  # only the uncapped route reached the unpriced model
+    assert uncapped.provider == "ollama" and uncapped.cost_usd is None
+
+
 async def test_a_cap_admits_exactly_its_figure_warns_at_its_threshold_and_keeps_the_spend_it_settled():
     from llmwright.gateway.budget import Cap, LocalBudgets
 

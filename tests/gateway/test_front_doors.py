@@ -49,6 +49,7 @@ def test_cli_call_streams_and_fails_in_one_line(fake, tmp_path):
     failed = run_cli("call", "Say hi again", "-m", SECONDARY, "--config", config, env=KEYS)
     assert failed.returncode == 1
     assert failed.stderr.startswith("error: every provider failed (3 attempts") and "Traceback" not in failed.stderr
+    assert failed.stderr.count("\n") == 1 and "ProviderUnavailable: " in failed.stderr and " x3)" in failed.stderr
     bad = run_cli("call", "Say hi", "--config", config, env=KEYS)
     assert bad.returncode == 2 and "give a model" in bad.stderr
 

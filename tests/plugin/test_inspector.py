@@ -72,7 +72,7 @@ model = "openai:gpt-4o-mini"
     findings = "LLM101 no timeout at app/clients.py:9; LLM108 retired model at app/main.py:32"
     summarise = ["template=executive-summary", f'variables={{"findings": "{findings}"}}']
     calls: dict[str, list[str]] = {
-        "tools": ["--method", "tools/list"],
+        "tools": ["--method", "tools/list", "--strict"],  # --strict: the schema portability check in detail
         "prompts": ["--method", "prompts/list"],
         "resources": ["--method", "resources/list"],
         "cost": [*tool, "estimate_cost", "--tool-arg", *cost],
@@ -86,6 +86,8 @@ model = "openai:gpt-4o-mini"
             inspector, "--cli", "--connect-timeout", "90000", *server, *args, cwd=tmp_path, env=env, timeout=180
         )
         assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
+        if "--strict" in args:  # an `Any` field is an empty schema some clients refuse or cannot use
+            assert "Warning: tool" not in result.stdout + result.stderr, result.stdout[-2000:] + result.stderr
         return json.loads(result.stdout)
 
     with ThreadPoolExecutor(max_workers=3) as pool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from llmwright.catalog import load_ratings
 from llmwright.errors import InvalidInput
 from llmwright.select import Requirements, recommend
+from llmwright.select.quality import quality_for
 
 
 def chosen(result):
@@ -100,3 +102,24 @@ def test_same_inputs_same_answer(catalog) -> None:
 def test_unknown_provider_is_an_error(catalog) -> None:
     with pytest.raises(InvalidInput, match="unknown provider"):
         recommend(Requirements(task="anything at all", providers=["skynet"]), catalog)
+
+
+def test_a_coding_model_is_not_the_fallback_for_summaries_but_keeps_its_tier_for_code(catalog) -> None:
+    """Devstral and Codestral are built for code: off their kind they rate a tier lower, and say why."""
+    summaries = recommend(
+        Requirements(task="summarise support tickets for a CRM", requests_per_day=50_000, input_tokens=2_000),
+        catalog,
+    )
+    assert not {choice.model for choice in chosen(summaries)} & {
+        "mistral:devstral-medium-latest",
+        "mistral:codestral-latest",
+    }
+    ratings = load_ratings(catalog)
+    devstral = ratings.of("mistral:devstral-medium-latest")
+    assert devstral is not None and devstral.tier == "mid"
+    off_kind = quality_for(devstral, "summarization", ratings)
+    assert off_kind.value == 0.45 and "built for code" in off_kind.evidence
+    on_kind = quality_for(devstral, "code", ratings)
+    assert on_kind.value >= 0.65 and "built for code" not in on_kind.evidence
+    codestral = ratings.of("mistral:codestral-latest")
+    assert codestral is not None and quality_for(codestral, "chat", ratings).value < 0.45

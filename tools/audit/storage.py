@@ -29,11 +29,12 @@ IMPORT_SINKS = {"importlib.import_module", "__import__", "runpy.run_path", "runp
 PICKLE_SINKS = {"pickle.loads", "pickle.load", "dill.loads", "marshal.loads", "yaml.unsafe_load"}
 EXECUTES = CODE_SINKS | SHELL_SINKS | IMPORT_SINKS
 # Writing somewhere durable, and reading back: by method name (`db.add_function(code=...)`,
-# `store.get_function(name)`), so a project's own persistence layer counts too.
+# `store.get_function(name)`), so a project's own persistence layer counts too. The stored thing
+# ends the name: `add_new_function` stores a function, `response.add_tool_call` does not store a tool.
 STORE_NAME = re.compile(
     r"^((write|write_text|writelines|dump|insert|insert_one|insert_many|hset)"
     r"|(save|store|persist|insert|write|upsert|put)_[a-z0-9_]+"
-    r"|(add|set|update|register)_[a-z0-9_]*(db|record|row|entry|function|code|script|snippet|tool|file|document|memory)[a-z0-9_]*)$"
+    r"|(add|set|update|register)_([a-z0-9]+_)*(db|record|row|entry|function|code|script|snippet|tool|file|document|memory)s?)$"
 )
 # Bare `set`/`add`/`save`/`execute`... only on something that looks like storage (`cache.set`, `cursor.execute`).
 STORE_VERBS = frozenset({"set", "add", "save", "store", "put", "update", "upsert", "persist", "execute", "executemany"})

@@ -6,6 +6,7 @@ their resolved path, and symlinked files must resolve inside the root.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -144,7 +145,7 @@ def _classify(entry: os.DirEntry[str], path: Path, root: Path, seen: set[Path]) 
         except FileNotFoundError:
             return "broken symlink (its target does not exist)"
         except OSError as exc:
-            if exc.errno == 40:  # ELOOP
+            if exc.errno == errno.ELOOP:  # Python 3.13+ reports a loop this way (40 on Linux, 62 on macOS)
                 return "symlink loop"
             raise
         if not target.is_relative_to(root):

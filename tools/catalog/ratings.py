@@ -97,6 +97,7 @@ class Rating:
     scores: tuple[Score, ...] = ()
     latency: Latency | None = None
     note: str = ""
+    made_for: tuple[str, ...] = ()  # task kinds a specialist model is built for (empty: a generalist)
 
     def score_for(self, kind: str, benchmarks: dict[str, Benchmark]) -> Score | None:
         """This model's figure on the first benchmark that measures `kind`, if it has one."""
@@ -228,6 +229,7 @@ def build_ratings(catalog: Catalog) -> Ratings:
             scores=tuple(scores.get(ref, ())),
             latency=speeds.get(ref),
             note=row.get("note", ""),
+            made_for=tuple(row.get("made_for", ())),
         )
     sources = {s["id"]: s.get("url", "") for s in quality.get("sources", [])}
     return Ratings(

@@ -171,20 +171,34 @@ class AllProvidersFailed(LLMError):
     """Every link of the chain failed; `attempts` lists each try in order."""
 
     def __init__(self, attempts: list[Attempt], message: str | None = None) -> None:
-        tried = "; ".join(
-            f"{a.provider}:{a.model} {a.outcome} {a.error or ''}".strip()
-            + (f" ({a.message})" if a.outcome == "skipped" else "")
-            for a in attempts
+        super().__init__(
+            message or f"every provider failed ({len(attempts)} attempts: {_summarise(attempts)})", attempts=attempts
         )
-        super().__init__(message or f"every provider failed ({len(attempts)} attempts: {tried})", attempts=attempts)
+
+
+def _summarise(attempts: list[Attempt]) -> str:
+    """Each attempt with why it failed; repeats of one failure on one model counted, not listed again."""
+    lines: list[str] = []
+    counts: list[int] = []
+    for a in attempts:
+        why = (a.message or "").removeprefix(f"{a.provider}: ")
+        line = f"{a.provider}:{a.model} {a.outcome} {a.error or ''}".strip() + (f": {why}" if why else "")
+        if lines and lines[-1] == line:
+            counts[-1] += 1
+        else:
+            lines.append(line)
+            counts.append(1)
+    return "; ".join(line + (f" x{n}" if n > 1 else "") for line, n in zip(lines, counts, strict=True))
 
 
 class BudgetExceeded(LLMError):
     """A daily token or dollar cap would be passed: refused before the request is sent."""
 
-    def __init__(self, cap: str, used: float, limit: float, needed: float) -> None:
+    def __init__(self, cap: str, used: float, limit: float, needed: float, message: str | None = None) -> None:
         self.cap, self.used, self.limit, self.needed = cap, used, limit, needed
-        super().__init__(f"budget {cap} would be exceeded: used {used:g} of {limit:g}, this call needs ~{needed:g}")
+        super().__init__(
+            message or f"budget {cap} would be exceeded: used {used:g} of {limit:g}, this call needs ~{needed:g}"
+        )
 
 
 class StreamInterrupted(LLMError):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from llmwright.usage import Usage
 
 from .budget import Budgets, Cap, Hold
+from .errors import BudgetExceeded
 from .models import Attempt, CallRequest
 from .targets import Target, output_estimate
 
@@ -51,10 +52,26 @@ class Meter:
             return None
         tokens = await self.input_tokens()
         allowance = output_estimate(self.request, self.target.info)
-        usd = self.price(Usage(input_tokens=tokens, output_tokens=allowance)) or 0.0
-        hold, self.warnings = await self.budgets.reserve(self.caps, tokens + allowance, usd, self.warn_at)
+        usd = self.price(Usage(input_tokens=tokens, output_tokens=allowance))
+        if usd is None:
+            self._refuse_unpriced()
+        hold, self.warnings = await self.budgets.reserve(self.caps, tokens + allowance, usd or 0.0, self.warn_at)
         self.holds.append(hold)
         return hold
+
+    def _refuse_unpriced(self) -> None:
+        """A dollar cap cannot be kept on a model without a price: refuse, never count it as free."""
+        for cap in self.caps:
+            if cap.daily_usd is not None:
+                raise BudgetExceeded(
+                    f"{cap.key} daily_usd",
+                    0.0,
+                    cap.daily_usd,
+                    0.0,
+                    message=f"{self.target.ref} has no known price, so the {cap.key} daily_usd cap cannot be kept; "
+                    "nothing was sent. Cap it with daily_tokens instead, or use a priced model "
+                    "(`llmwright models` lists prices)",
+                )
 
     async def bill(self, attempt: Attempt, hold: Hold | None, usage: Usage | None, partial: str = "") -> Attempt:
         """Write the attempt's tokens and cost (`usage` None: estimate them) and settle its hold."""

@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 
 from llmwright.gateway import Attempt, Usage
 
+from .template import JsonData
+
 Status = Literal["ok", "invalid_output", "disabled", "unavailable"]
 
 
@@ -37,7 +39,7 @@ class PromptRunResult(BaseModel):
     status: Status
     reason: str | None = Field(None, description="why the status is not ok, in one line")
     text: str = Field("", description="the final answer as the model wrote it")
-    output: Any = Field(None, description="parsed JSON for schema templates when valid, else the text")
+    output: JsonData = Field(None, description="parsed JSON for schema templates when valid, else the text")
     provider: str | None = None
     model: str | None = None
     usage: Usage = Field(default_factory=Usage, description="summed over calls")

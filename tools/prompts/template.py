@@ -23,18 +23,26 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
 import yaml
 from jsonschema import SchemaError
 from jsonschema.validators import validator_for
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing_extensions import TypeAliasType
 
 from llmwright.errors import InvalidInput
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 FRONTMATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+# Any JSON value, spelled out so every client's schema check sees what it is (a bare `Any` is `{}`).
+JsonData = TypeAliasType(
+    "JsonData",
+    "Union[dict[str, JsonData], list[JsonData], str, int, float, bool, None]",  # noqa: UP007
+)
 
 
 class TemplateError(InvalidInput):
@@ -49,7 +57,7 @@ class ArgumentSpec(BaseModel):
     name: str
     description: str = Field(min_length=1)
     required: bool = False
-    default: Any = Field(None, description="value of an optional argument the caller leaves out")
+    default: JsonData = Field(None, description="value of an optional argument the caller leaves out")
 
     @field_validator("name")
     @classmethod

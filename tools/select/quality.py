@@ -4,16 +4,19 @@ quality = tier score + 0.3 x (the model's scaled figure - the mean scaled figure
 rated models on that benchmark). A tier is the heuristic starting point (small 0.45, mid 0.65,
 strong 0.8, frontier 0.92); the figure moves a model up or down against its peers, so two
 models of one tier tie only when their data does. A model without a figure for the kind keeps
-its tier's score and says "no benchmark data": nothing is filled in.
+its tier's score and says "no benchmark data": nothing is filled in. A specialist (a coding model)
+without a figure for another kind scores one tier lower there: built for code is no evidence of
+summarising well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..catalog import Rating, Ratings, Score, Tier
+from ..catalog import TIERS, Rating, Ratings, Score, Tier
 
 TIER_SCORE: dict[Tier, float] = {"small": 0.45, "mid": 0.65, "strong": 0.8, "frontier": 0.92}
+BELOW_SMALL = 0.3  # a small specialist off its kind
 DATA_WEIGHT = 0.3
 
 
@@ -50,7 +53,12 @@ def quality_for(rating: Rating, kind: str, ratings: Ratings) -> Quality:
     base = TIER_SCORE[rating.tier]
     score = rating.score_for(kind, ratings.benchmarks)
     if score is None:
-        return Quality(base, None, f"no benchmark data for {kind}; {rating.tier} tier ({rating.tier_source})")
+        evidence = f"no benchmark data for {kind}; {rating.tier} tier ({rating.tier_source})"
+        if rating.made_for and kind not in rating.made_for:
+            lower = TIERS.index(rating.tier) - 1
+            base = TIER_SCORE[TIERS[lower]] if lower >= 0 else BELOW_SMALL
+            evidence += f"; built for {', '.join(rating.made_for)}, so rated one tier lower for {kind}"
+        return Quality(base, None, evidence)
     centre = _centres(ratings)[(rating.tier, score.benchmark)]
     value = round(min(1.0, max(0.0, base + DATA_WEIGHT * (score.scaled - centre))), 3)
     unit = ratings.benchmarks[score.benchmark].unit
