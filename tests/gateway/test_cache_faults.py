@@ -303,6 +303,29 @@ async def test_a_follower_waits_for_the_leader_only_within_its_own_deadline(tmp_
     assert [(row["outcome"], row.get("error")) for row in call_rows(tmp_path)] == [("error", "Timeout"), ("ok", None)]
 
 
+async def test_a_follower_with_less_than_a_second_left_still_gets_the_leaders_answer(tmp_path):
+    with FakeProvider(latency=0.3) as fake:
+        async with Gateway(config_for(fake, tmp_path), cache=MemoryCache()) as gateway:
+            await gateway.targets([REF])
+            leader = asyncio.create_task(gateway.complete("quick question", REF))
+            await asyncio.sleep(0.05)
+            follower = await gateway.complete(CallRequest.from_prompt("quick question", deadline_s=0.9), REF)
+            alone = await gateway.complete(CallRequest.from_prompt("another question", deadline_s=0.9), REF)
+            answered = await leader
+    assert follower.cached and follower.text == answered.text == alone.text == DEFAULT_ANSWER
+    assert len(fake.requests("p1")) == 2 and not alone.cached
+
+
+async def test_a_deadline_spent_on_a_slow_cache_read_is_a_timeout_and_sends_nothing(tmp_path):
+    with FakeProvider() as fake:
+        async with Gateway(config_for(fake, tmp_path), cache=SlowCache(delay=2.0)) as gateway:
+            await gateway.targets([REF])
+            with pytest.raises(Timeout):  # the caller's deadline, not "every provider failed"
+                await gateway.complete(CallRequest.from_prompt("a question", deadline_s=0.3), REF)
+        assert fake.requests("p1") == []
+    assert [(row["outcome"], row.get("error")) for row in call_rows(tmp_path)] == [("error", "Timeout")]
+
+
 async def test_a_dead_cache_is_logged_at_its_first_fault_then_once_a_minute(caplog):
     from llmwright.gateway.cache import SafeCache
 

@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from llmwright.config import Config
-from llmwright.gateway import BudgetExceeded, CallRequest, Gateway
+from llmwright.gateway import AllProvidersFailed, BudgetExceeded, CallRequest, Gateway
 from llmwright.gateway.breaker import LocalBreakers
 from llmwright.gateway.budget import Cap, LocalBudgets
 from llmwright.gateway.cache import MemoryCache
@@ -217,3 +217,59 @@ async def test_without_redis_each_process_keeps_its_own_limits_and_calls_go_on(f
     assert "unreachable" in status["openai"].shared
     warnings = [r.getMessage() for r in caplog.records if "shared state" in r.getMessage()]
     assert len(warnings) == 1 and "own limits" in warnings[0]
+
+
+async def test_a_call_cancelled_while_another_process_leads_does_not_hold_up_later_identical_calls(tmp_path, redis_url):
+    with FakeProvider(latency=1.0) as fake:
+        config = config_for(fake, tmp_path, **shared(redis_url, prefix="g"))
+        async with Gateway(config, cache=MemoryCache()) as one, Gateway(config, cache=MemoryCache()) as two:
+            await one.targets([REF])
+            await two.targets([REF])
+            leader = asyncio.create_task(one.complete("the same question", REF))
+            await asyncio.sleep(0.3)  # one leads the key in Redis
+            waiting = asyncio.create_task(two.complete("the same question", REF))
+            await asyncio.sleep(0.2)  # two waits for one's answer
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            later = await two.complete(CallRequest.from_prompt("the same question", deadline_s=5), REF)
+            first = await leader
+        assert len(fake.requests("p1")) == 1
+    assert first.text == later.text == DEFAULT_ANSWER and later.cached
+
+
+async def test_when_the_leader_in_another_process_fails_one_call_here_leads_the_next_round(tmp_path, redis_url):
+    with FakeProvider(latency=0.5) as fake:
+        config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 0}}, **shared(redis_url, prefix="h"))
+        fake.fail("p1", Fault("status", 500))  # the first request only
+        async with Gateway(config, cache=MemoryCache()) as one, Gateway(config, cache=MemoryCache()) as two:
+            await one.targets([REF])
+            leader = asyncio.create_task(one.complete("the same question", REF))
+            await asyncio.sleep(0.2)
+            here = await asyncio.gather(*(two.complete("the same question", REF) for _ in range(5)))
+            with pytest.raises(AllProvidersFailed):  # the leader's own 500
+                await leader
+        assert len(fake.requests("p1")) == 2  # the failed lead, then one new lead for the five here
+    assert all(r.text == DEFAULT_ANSWER for r in here) and sum(not r.cached for r in here) == 1
+
+
+async def test_a_call_waiting_for_another_processs_answer_polls_redis_gently(tmp_path, redis_url):
+    from redis.asyncio import Redis as Client
+
+    with FakeProvider(latency=2.0) as fake:
+        config = config_for(fake, tmp_path, **shared(redis_url, prefix="i"))
+        async with Gateway(config, cache=MemoryCache()) as one, Gateway(config, cache=MemoryCache()) as two:
+            await one.targets([REF])
+            await two.targets([REF])
+            leader = asyncio.create_task(one.complete("the same question", REF))
+            await asyncio.sleep(0.3)
+            client = Client.from_url(redis_url)
+            before = (await client.info("stats"))["total_commands_processed"]
+            answers = await asyncio.gather(*(two.complete("the same question", REF) for _ in range(5)))
+            during = (await client.info("stats"))["total_commands_processed"] - before
+            await client.aclose()
+            await leader
+        assert len(fake.requests("p1")) == 1
+    assert all(r.text == DEFAULT_ANSWER and r.cached for r in answers)
+    # about 1.7 s of waiting: polls start at 10 ms and back off to 250 ms (two commands each), not a busy loop
+    assert during < 100, during
