@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -15,7 +16,7 @@ from llmwright.gateway import (
     Gateway,
     StreamInterrupted,
 )
-from tests.support.fake_provider import Fault
+from tests.support.fake_provider import FakeProvider, Fault
 
 from .conftest import config_for
 
@@ -33,6 +34,17 @@ async def test_retry_honours_retry_after(fake, tmp_path):
         result = await gateway.complete("hi", SECONDARY)
     assert time.monotonic() - started >= 0.3
     assert outcomes(result) == [("openai", "error", "RateLimited"), ("openai", "ok", None)]
+
+
+async def test_a_retry_after_longer_than_the_call_may_wait_moves_to_the_next_link_at_once(fake, tmp_path):
+    fake.fail("p1", Fault("status", 503, retry_after=10), Fault("status", 503, retry_after=10))
+    async with Gateway(config_for(fake, tmp_path)) as gateway:
+        await gateway.targets([SECONDARY, PRIMARY])
+        started = time.monotonic()
+        result = await gateway.complete(CallRequest.from_prompt("hi", deadline_s=4), SECONDARY, fallback=[PRIMARY])
+    assert time.monotonic() - started < 2  # neither slept 10 s nor asked the unavailable provider again
+    assert outcomes(result) == [("openai", "error", "Overloaded"), ("anthropic", "ok", None)]
+    assert len(fake.requests("p1")) == 1
 
 
 async def test_retry_after_is_capped(fake, tmp_path):
@@ -58,6 +70,8 @@ async def test_fallback_when_primary_refuses_connections(fake, tmp_path):
     async with Gateway(config) as gateway:
         result = await gateway.complete("hi", PRIMARY, fallback=[SECONDARY])
     assert outcomes(result) == [("anthropic", "error", "ProviderUnavailable"), ("openai", "ok", None)]
+    refused = result.attempts[0]  # nothing reached the provider: nothing to bill, not even an estimate
+    assert (refused.cost_usd, refused.estimated, refused.input_tokens) == (None, False, 0)
 
 
 async def test_open_breaker_skips_instantly(fake, tmp_path):
@@ -70,6 +84,34 @@ async def test_open_breaker_skips_instantly(fake, tmp_path):
     assert outcomes(first) == [("anthropic", "error", "ProviderUnavailable")] * 2 + [("openai", "ok", None)]
     assert outcomes(second) == [("anthropic", "skipped", "CircuitOpen"), ("openai", "ok", None)]
     assert len(fake.requests("p2")) == 2
+
+
+async def test_a_call_skipped_by_the_open_breaker_gives_its_in_flight_slot_back(fake, tmp_path):
+    providers = {"anthropic": {"fail_max": 1, "max_retries": 0, "reset_timeout_s": 0.3, "max_concurrency": 1}}
+    fake.fail("p2", Fault("status", 500))
+    async with Gateway(config_for(fake, tmp_path, providers=providers)) as gateway:
+        await gateway.complete("hi", PRIMARY, fallback=[SECONDARY])  # the 500 opens the breaker
+        skipped = await gateway.complete("hi", PRIMARY, fallback=[SECONDARY])
+        await asyncio.sleep(0.4)  # past the reset time: the next call probes the provider
+        probe = await gateway.complete(CallRequest.from_prompt("hi", deadline_s=2), PRIMARY, fallback=[SECONDARY])
+    assert outcomes(skipped) == [("anthropic", "skipped", "CircuitOpen"), ("openai", "ok", None)]
+    assert outcomes(probe) == [("anthropic", "ok", None)]  # its one in-flight slot is free again
+
+
+async def test_a_half_open_trial_skipped_for_its_rate_limit_is_given_back_for_the_next_call(fake, tmp_path):
+    providers = {"anthropic": {"fail_max": 1, "max_retries": 0, "reset_timeout_s": 0.2, "rpm": 60}}
+    fake.fail("p2", Fault("status", 500))
+    async with Gateway(config_for(fake, tmp_path, providers=providers)) as gateway:
+        await gateway.targets([PRIMARY, SECONDARY])
+        await gateway.complete("hi", PRIMARY, fallback=[SECONDARY])  # the 500 opens the breaker
+        await asyncio.sleep(0.3)  # half-open: the next call is the trial, but the rpm slot is a second away
+        short = CallRequest.from_prompt("hi", deadline_s=1)
+        skipped = await gateway.complete(short, PRIMARY, fallback=[SECONDARY])
+        await asyncio.sleep(1.1)
+        probe = await gateway.complete(short, PRIMARY, fallback=[SECONDARY])
+        state = gateway.links["anthropic"].breaker.state
+    assert outcomes(skipped) == [("anthropic", "skipped", "RateLimited"), ("openai", "ok", None)]
+    assert outcomes(probe) == [("anthropic", "ok", None)] and state == "closed"
 
 
 async def test_breaker_ignores_terminal_errors(fake, tmp_path):
@@ -109,6 +151,38 @@ async def test_retry_budget_and_all_failed_lists_every_attempt(fake, tmp_path):
         == [("anthropic", "error", "Overloaded")] * 2 + [("openai", "error", "ProviderUnavailable")] * 4
     )
     assert len(fake.requests("p2")) == 2 and len(fake.requests("p1")) == 4
+
+
+async def test_each_attempt_reports_its_latency_in_milliseconds_and_counts_in_provider_status(tmp_path):
+    with FakeProvider(latency=0.05) as slow:
+        slow.fail("p1", *[Fault("status", 500)] * 3)
+        async with Gateway(config_for(slow, tmp_path, providers={"openai": {"max_retries": 3}})) as gateway:
+            result = await gateway.complete("hi", SECONDARY)
+            status = {s.provider: s for s in await gateway.status()}["openai"]
+    assert (status.recent_calls, status.error_rate) == (4, 0.75)  # provider_status counts every answer
+    latencies = [a.latency_ms for a in result.attempts]
+    assert [a.outcome for a in result.attempts] == ["error"] * 3 + ["ok"]
+    assert all(40 <= ms < 5000 and round(ms, 1) == ms for ms in latencies), latencies
+    assert any(ms != int(ms) for ms in latencies), latencies  # not rounded to whole milliseconds
+
+
+async def test_provider_status_counts_the_last_two_hundred_answers(fake, tmp_path):
+    async with Gateway(config_for(fake, tmp_path, gateway={"ledger": False})) as gateway:
+        for i in range(205):
+            await gateway.complete(f"question {i}", SECONDARY)
+        status = {s.provider: s for s in await gateway.status()}["openai"]
+    assert (status.recent_calls, status.error_rate) == (200, 0.0)
+
+
+async def test_a_link_reached_after_the_deadline_is_skipped_saying_why(fake, tmp_path):
+    fake.fail("p2", Fault("slow", delay=5))
+    async with Gateway(config_for(fake, tmp_path)) as gateway:
+        await gateway.targets([PRIMARY, SECONDARY])
+        with pytest.raises(AllProvidersFailed) as caught:  # the primary's attempt runs to the deadline
+            await gateway.complete(CallRequest.from_prompt("hi", deadline_s=0.5), PRIMARY, fallback=[SECONDARY])
+    assert outcomes(caught.value) == [("anthropic", "error", "Timeout"), ("openai", "skipped", "Timeout")]
+    assert caught.value.attempts[1].message == "openai: deadline reached before the request could be sent"
+    assert fake.requests("p1") == []
 
 
 async def test_deadline_is_never_passed(fake, tmp_path):
@@ -184,6 +258,23 @@ async def test_mid_stream_failure_keeps_partial_text_and_never_falls_back(fake, 
     assert caught.value.partial_text == "".join(received) == "Hello from "
     assert outcomes(caught.value) == [("anthropic", "error", "IncompleteResponse")]
     assert len(fake.requests("p2")) == 1 and fake.requests("p1") == []
+
+
+async def test_a_stream_that_stalls_is_a_timeout_before_or_after_its_first_token(fake, tmp_path):
+    fake.fail("p2", Fault("stall", delay=3.0, after_chunks=0), Fault("stall", delay=3.0, after_chunks=2))
+    config = config_for(fake, tmp_path, providers={"anthropic": {"max_retries": 1, "timeout_s": 0.4}})
+    async with Gateway(config) as gateway:
+        await gateway.targets([PRIMARY])
+        started = time.monotonic()
+        received: list[str] = []
+        with pytest.raises(StreamInterrupted) as caught:  # silent at first: retried; then cut after two words
+            async for item in gateway.stream("hi", PRIMARY, fallback=[SECONDARY]):
+                received.append(item)
+        waited = time.monotonic() - started
+    assert caught.value.partial_text == "".join(received) == "Hello from "
+    assert outcomes(caught.value) == [("anthropic", "error", "Timeout")] * 2
+    assert "stream stalled for" in caught.value.attempts[-1].message
+    assert waited < 2.5 and fake.requests("p1") == []
 
 
 async def test_stream_falls_back_before_the_first_token(fake, tmp_path):

@@ -4,12 +4,21 @@ calls to the next link instead of spending their deadline; timed-out attempts ke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
+import time
 
 import pytest
 
-from llmwright.gateway import CallRequest, Gateway, ProviderUnavailable, RateLimited, StreamInterrupted
+from llmwright.gateway import (
+    AllProvidersFailed,
+    CallRequest,
+    Gateway,
+    ProviderUnavailable,
+    RateLimited,
+    StreamInterrupted,
+)
 from llmwright.usage import summarise
 from tests.support.fake_provider import DEFAULT_ANSWER, Fault
 
@@ -43,6 +52,42 @@ async def test_retries_after_a_shared_retry_after_are_jittered_not_a_herd(fake, 
     assert all(again - told >= 1.0 for told, again in zip(throttled_at, sent, strict=True))  # Retry-After is a floor
     busiest = max(sum(1 for t in sent if start <= t < start + 0.1) for start in sent)
     assert busiest <= 35  # ~10 expected; a busy machine bunches a few; it was 77 of 100 within 100 ms
+
+
+async def test_calls_that_wait_out_a_429_cool_down_come_back_spread_not_at_its_last_instant(fake, tmp_path):
+    backoff = {"backoff_base_s": 1.0, "backoff_max_s": 20.0}  # the spread: one backoff window
+    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 0}}, gateway=backoff)
+    async with Gateway(config) as gateway:
+        await gateway.complete("warm up", REF)
+        fake.fail("p1", Fault("status", 429, retry_after=1))
+        with pytest.raises(AllProvidersFailed):
+            await gateway.complete("throttled", REF)
+        cool_down_ends = time.monotonic() + 1.0
+        results = await asyncio.gather(*(gateway.complete(f"call {i}", REF) for i in range(50)))
+    sent = [r.attempts[0].started_at for r in results]
+    assert all(r.text == DEFAULT_ANSWER and len(r.attempts) == 1 for r in results)
+    assert min(sent) >= cool_down_ends - 0.1  # none before the cool-down ends
+    busiest = max(sum(1 for t in sent if start <= t < start + 0.1) for start in sent)
+    assert busiest <= 25, busiest  # ~5 expected over the one-second window; all fifty at once without jitter
+
+
+async def test_a_stream_cancelled_while_waiting_to_retry_records_its_failed_attempt_once(fake, tmp_path):
+    fake.fail("p1", Fault("status", 503, retry_after=5))
+    async with Gateway(config_for(fake, tmp_path)) as gateway:
+        await gateway.targets([REF])
+
+        async def read() -> list:
+            return [item async for item in gateway.stream("hi", REF)]
+
+        reading = asyncio.create_task(read())
+        await asyncio.sleep(0.5)  # the 503 came back; the stream waits out its Retry-After
+        reading.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await reading
+    rows = [json.loads(line) for line in (tmp_path / "usage.jsonl").read_text().splitlines()]
+    attempts = [row for row in rows if row["kind"] == "attempt"]
+    assert [(a["outcome"], a["error"]) for a in attempts] == [("error", "Overloaded")], attempts
+    assert len(fake.requests("p1")) == 1
 
 
 async def test_a_saturated_rate_limit_sends_calls_to_the_next_link_at_once(fake, tmp_path):
@@ -109,6 +154,19 @@ async def test_cut_streams_and_cancelled_calls_leave_their_estimated_cost(fake, 
     calls = rows(tmp_path, "call")
     assert [c["error"] for c in calls] == ["StreamInterrupted", "Cancelled"]
     assert all(c["cost_usd"] > 0 for c in calls)
+
+
+async def test_a_stream_the_caller_stops_reading_leaves_its_attempt_and_cost(fake, tmp_path):
+    fake.fail("p1", Fault("stall", delay=5, after_chunks=2))
+    async with Gateway(config_for(fake, tmp_path)) as gateway:
+        received = []
+        async with contextlib.aclosing(gateway.stream("stop early", REF)) as stream:
+            async for item in stream:
+                received.append(item)
+                break  # the caller has what it needs
+    (stopped,) = rows(tmp_path, "attempt")
+    assert received and (stopped["outcome"], stopped["error"], stopped["estimated"]) == ("cancelled", "Cancelled", True)
+    assert stopped["cost_usd"] > 0 and stopped["output_tokens"] > 0
 
 
 async def test_an_http_error_answer_bills_nothing(fake, tmp_path):
@@ -251,5 +309,7 @@ async def test_a_tpm_limit_holds_calls_back_by_their_prompt_tokens(fake, tmp_pat
     assert first.provider == "openai" and second.provider == "anthropic"
     assert (second.attempts[0].outcome, second.attempts[0].error) == ("skipped", "RateLimited")
     assert "rpm/tpm" in second.attempts[0].message
-    assert headroom < 60 - 40  # the first call's prompt and answer are charged
+    # the first call's prompt and answer are both charged (the bucket refills one token a second meanwhile)
+    charged = first.usage.input_tokens + first.usage.output_tokens
+    assert first.usage.input_tokens > 40 and 60 - charged <= headroom < 60 - charged + 2 * first.usage.output_tokens
     assert len(fake.requests("p1")) == 1
