@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from llmwright.gateway import AllProvidersFailed, CallRequest, Gateway
+from llmwright.gateway import AllProvidersFailed, CallRequest, CircuitOpen, Gateway
 from tests.support.fake_provider import Fault
 
 from .conftest import config_for
@@ -127,3 +127,63 @@ async def test_a_timeout_cut_short_by_the_callers_deadline_is_not_an_outage(fake
         with pytest.raises(AllProvidersFailed):
             await gateway.complete(CallRequest.from_prompt("its own timeout", timeout_s=0.3), REF)
         assert breaker.state == "open"  # a full per-attempt timeout does
+
+
+async def test_the_breaker_step_by_step_on_a_controlled_clock():
+    """Every transition, at the exact moments it happens, on a clock that starts at zero: what
+    a call is told (skip, trial, wait) and what provider_status shows."""
+    from llmwright.gateway.breaker import Breaker, LocalBreakers
+
+    clock = Clock()
+    clock.now = 0.0
+    store = LocalBreakers(clock)
+    breaker = Breaker("p", store, fail_max=2, reset_timeout_s=0.5)
+    assert tuple(await breaker.admit(10.0)) == ("pass", 0.0)  # a fresh breaker lets calls through at any time
+    await breaker.record("failure", False)
+    assert (breaker.state, breaker.fail_counter) == ("closed", 1)
+    await breaker.record("failure", False)
+    assert (breaker.state, breaker.fail_counter) == ("open", 2)
+    clock.advance(0.1)
+    with pytest.raises(CircuitOpen, match=r"trial in 0\.4s"):  # opened at 0, reset after 0.5
+        await breaker.admit(10.0)
+    clock.advance(0.4)  # exactly the reset time: one trial may go
+    assert tuple(await breaker.admit(10.0)) == ("trial", 0.0) and breaker.state == "half-open"
+    with pytest.raises(CircuitOpen, match="trial call in flight"):
+        await breaker.admit(10.0)
+    assert tuple(await store.enter("p", 0.5, 10.0)) == ("busy", 10.0)  # the lease runs 10 s
+    clock.advance(0.1)
+    await breaker.record("neutral", True)  # the trial was cancelled: its lease is given back at once
+    assert tuple(await breaker.admit(10.0)) == ("trial", 0.0)
+    await breaker.record("success", False)  # a call admitted before the outage answered late ...
+    await breaker.record("failure", False)  # ... and another failed late: neither settles the trial
+    assert (await breaker.read()).state == "half-open"
+    clock.advance(10.0)  # the trial's holder never came back: its lease expired, exactly now
+    assert tuple(await breaker.admit(10.0)) == ("trial", 0.0)
+    await breaker.record("failure", True)  # the trial failed: open again, for a whole reset time
+    assert breaker.state == "open"
+    with pytest.raises(CircuitOpen, match=r"trial in 0\.5s"):
+        await breaker.admit(10.0)
+    clock.advance(0.5)
+    assert tuple(await breaker.admit(10.0)) == ("trial", 0.0)
+    await breaker.record("success", True)
+    assert (breaker.state, breaker.fail_counter) == ("closed", 0)
+    # A 429 cools the provider down for its Retry-After, to the instant, and leaves the breaker closed.
+    await breaker.record("rate_limited", False, cooldown_s=2.0)
+    clock.advance(1.0)
+    assert tuple(await breaker.admit(10.0)) == ("wait", 1.0) and (await breaker.read()).cooling_down
+    clock.advance(1.0)
+    assert tuple(await breaker.admit(10.0)) == ("pass", 0.0) and not (await breaker.read()).cooling_down
+    assert (breaker.state, breaker.fail_counter) == ("closed", 0)
+
+
+async def test_provider_status_shows_a_cool_down_while_it_lasts(fake, tmp_path):
+    clock = Clock()
+    config = config_for(fake, tmp_path, providers={"openai": {"max_retries": 0}})
+    fake.fail("p1", Fault("status", 429, retry_after=2))
+    async with Gateway(config, clock=clock) as gateway:
+        await gateway.complete("told to wait", REF, fallback=[FALLBACK])
+        during = {s.provider: s for s in await gateway.status()}["openai"]
+        clock.advance(2.0)
+        after = {s.provider: s for s in await gateway.status()}["openai"]
+    assert (during.cooling_down, during.breaker) == (True, "closed")
+    assert (after.cooling_down, after.breaker) == (False, "closed")

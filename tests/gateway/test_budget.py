@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from llmwright.gateway import BudgetExceeded, CallRequest, CallResult, Gateway
 
 from .conftest import config_for
@@ -73,3 +75,60 @@ async def test_a_dollar_cap_skips_a_model_without_a_price_instead_of_counting_it
     assert answered.outcome == "ok" and result.provider == "openai"
     assert len(fake.requests("p3")) == 1  # only the uncapped route reached the unpriced model
     assert uncapped.provider == "ollama" and uncapped.cost_usd is None
+
+
+async def test_a_cap_admits_exactly_its_figure_warns_at_its_threshold_and_keeps_the_spend_it_settled():
+    from llmwright.gateway.budget import Cap, LocalBudgets
+
+    budgets = LocalBudgets(None)  # no ledger: this process's own totals
+    tokens = [Cap("provider:p", daily_usd=None, daily_tokens=100)]
+    dollars = [Cap("route:r", daily_usd=1.0, daily_tokens=None)]
+    hold, warnings = await budgets.reserve(tokens, 79, 0.0, 0.8)
+    assert warnings == []
+    _, warnings = await budgets.reserve(tokens, 1, 0.0, 0.8)  # 80 of 100: the warning starts here
+    assert warnings == ["provider:p: 80 of 100 daily tokens"]
+    await budgets.reserve(tokens, 20, 0.0, 0.8)  # exactly the cap is within it
+    with pytest.raises(BudgetExceeded) as caught:
+        await budgets.reserve(tokens, 1, 0.0, 0.8)
+    assert str(caught.value) == "budget provider:p daily_tokens would be exceeded: used 100 of 100, this call needs ~1"
+    await budgets.settle(hold, 9, 0.0)  # the first call spent 9 of the 79 it reserved
+    assert await budgets.spent("provider:p") == (30.0, 0.0)
+    budgets.release([hold])  # its ledger row is written: without a ledger, this process keeps the spend
+    assert await budgets.spent("provider:p") == (30.0, 0.0) and hold.tokens == 0.0
+
+    spend, warnings = await budgets.reserve(dollars, 0, 0.75, 0.8)
+    assert warnings == []
+    _, warnings = await budgets.reserve(dollars, 0, 0.25, 0.8)
+    assert warnings == ["route:r: $1.0000 of $1 daily budget"]
+    with pytest.raises(
+        BudgetExceeded, match=r"route:r daily_usd would be exceeded: used 1 of 1, this call needs ~1e-06"
+    ):
+        await budgets.reserve(dollars, 0, 0.000001, 0.8)
+    nearly = [Cap("route:s", daily_usd=1.0, daily_tokens=None)]
+    await budgets.reserve(nearly, 0, 0.9999996, 0.8)
+    with pytest.raises(BudgetExceeded, match=r"used 1 of 1, this call needs ~0.01$"):  # dollars to 6 places
+        await budgets.reserve(nearly, 0, 0.01, 0.8)
+    _, warnings = await budgets.reserve([Cap("route:w", daily_usd=1.0, daily_tokens=None)], 0, 0.8, 0.8)
+    assert warnings == ["route:w: $0.8000 of $1 daily budget"]  # exactly at the threshold
+    small = [Cap("route:t", daily_usd=0.02, daily_tokens=None)]
+    await budgets.reserve(small, 0, 0.0123456, 0.8)
+    with pytest.raises(BudgetExceeded, match=r"used 0.012346 of 0.02, this call needs ~0.012346$"):
+        await budgets.reserve(small, 0, 0.0123456, 0.8)
+    await budgets.settle(spend, 0, 0.5)
+    budgets.release([spend])
+    assert await budgets.spent("route:r") == (0.0, 0.75) and await budgets.spent("provider:p") == (30.0, 0.0)
+
+
+async def test_without_a_ledger_a_process_running_past_midnight_starts_the_day_at_zero():
+    from llmwright.gateway.budget import Cap, LocalBudgets
+
+    budgets = LocalBudgets(None)
+    caps = [Cap("provider:p", daily_usd=1.0, daily_tokens=100)]
+    hold, _ = await budgets.reserve(caps, 90, 0.9, 0.8)
+    budgets.release([hold])
+    assert await budgets.spent("provider:p") == (90.0, 0.9)
+    budgets._day = "2026-01-01"  # the process started on an earlier day: today's caps start afresh
+    assert await budgets.spent("provider:p") == (0.0, 0.0)
+    hold, _ = await budgets.reserve(caps, 10, 0.1, 0.8)
+    budgets.release([hold])
+    assert await budgets.spent("provider:p") == (10.0, 0.1)

@@ -158,11 +158,12 @@ async def test_every_request_ends_in_one_whole_result_or_one_typed_error(tmp_pat
         billed = sum(r["cost_usd"] or 0 for r in rows if r["kind"] == "attempt" and r["call_id"] == call_id)
         assert call["cost_usd"] is None or abs(call["cost_usd"] - billed) < 1e-9 or call.get("cached")
 
-    # The primary's outage opened its breaker, which then let it back in.
+    # The primary's outage opened its breaker, which then let it back in. (Not "after the last
+    # opening": on a starved machine client-side timeouts may open it again near the end of the run.)
     anthropic = [row for row in rows if row["kind"] == "attempt" and row["provider"] == "anthropic"]
     assert any(row["error"] == "CircuitOpen" for row in anthropic)
-    last_open = max(i for i, row in enumerate(anthropic) if row["error"] == "CircuitOpen")
-    assert any(row["outcome"] == "ok" for row in anthropic[last_open:])
+    first_open = min(i for i, row in enumerate(anthropic) if row["error"] == "CircuitOpen")
+    assert any(row["outcome"] == "ok" for row in anthropic[first_open:])
 
     # The key appears nowhere: not in logs, the ledger or the cache.
     assert CANARY not in (tmp_path / "usage.jsonl").read_text()

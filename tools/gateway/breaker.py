@@ -121,9 +121,10 @@ class LocalBreakers:
 
 
 class Breaker:
-    """One provider's breaker, over a store; `state` and `fail_counter` are this process's last view."""
+    """One provider's breaker, over a store; `state` and `fail_counter` are this process's last view.
+    `fail_max` and `reset_timeout_s` come from `[providers.*]` (config.py holds the defaults)."""
 
-    def __init__(self, name: str, store: BreakerStore, fail_max: int = 5, reset_timeout_s: float = 30.0) -> None:
+    def __init__(self, name: str, store: BreakerStore, fail_max: int, reset_timeout_s: float) -> None:
         self.name, self.store = name, store
         self.fail_max, self.reset_timeout_s = fail_max, reset_timeout_s
         self._seen = BreakerState()

@@ -157,8 +157,8 @@ class SafeCache:
 
     LOG_EVERY_S = 60.0
 
-    def __init__(self, inner: Cache, timeout_s: float = 1.0) -> None:
-        self.inner, self.timeout_s = inner, timeout_s
+    def __init__(self, inner: Cache, timeout_s: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.inner, self.timeout_s, self.clock = inner, timeout_s, clock
         self.faults = 0
         self._logged_at = -self.LOG_EVERY_S
         self._writes: set[asyncio.Task[None]] = set()
@@ -201,7 +201,7 @@ class SafeCache:
     def _fault(self, what: str, exc: Exception) -> None:
         """Log the first fault, then at most once a minute with a count (a dead backend must not flood logs)."""
         self.faults += 1
-        now = time.monotonic()
+        now = self.clock()
         if now - self._logged_at < self.LOG_EVERY_S:
             return
         self._logged_at = now

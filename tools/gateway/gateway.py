@@ -350,8 +350,8 @@ class Gateway:
         telemetry.emit(call.started, call.route, call.attempts, call.request, result, error)
         if self.ledger is not None:
             prompt = None
-            if self.config.gateway.log_prompts:
-                prompt = "\n".join(str(m.get("content")) for m in call.request.messages)
+            if self.config.gateway.log_prompts:  # what the provider saw: redacted when redaction is on
+                prompt = "\n".join(str(m.get("content")) for m in call.sent.messages)
             self.ledger.record(call.call_id, call.route, call.attempts, result, error, prompt)
         self.shared.budgets.release(call.holds)
 

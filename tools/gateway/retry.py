@@ -21,15 +21,13 @@ from .errors import RetryableError
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_retries: int = 2
-    base_s: float = 0.5
-    max_s: float = 20.0
-    retry_after_max_s: float = 30.0
-    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+    """Built from `[providers.*] max_retries` and `[gateway] backoff_*` (config.py holds the defaults)."""
 
-    @property
-    def max_attempts(self) -> int:
-        return self.max_retries + 1
+    max_retries: int
+    base_s: float
+    max_s: float
+    retry_after_max_s: float
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def backoff(self, retry: int) -> float:
         return min(self.max_s, self.base_s * 2**retry)
