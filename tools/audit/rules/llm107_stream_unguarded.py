@@ -66,10 +66,10 @@ class StreamUnguarded(Rule):
             for loop in _consumers(mod, scope, call.node, self._holders(mod, call.node)):
                 if _guarded(mod, loop) or self._caller_guards(mod, scope.node) or _retried_whole(mod, scope.node, loop):
                     continue
-                if _generator(scope.node):
+                if _generator(scope.node):  # each of its loops names the same consumers: reported once
                     yield from self._generator_consumers(mod, scope.node)  # type: ignore[arg-type]
-                    continue
-                yield Hit(loop, "stream consumed with no handling of a mid-stream failure")
+                else:
+                    yield Hit(loop, "stream consumed with no handling of a mid-stream failure")
 
     def _generator_consumers(self, mod: ModuleModel, func: FuncNode) -> Iterator[Hit]:
         """A generator passes the stream on: judge the loops of this module that consume it."""
@@ -79,15 +79,19 @@ class StreamUnguarded(Rule):
                 yield Hit(loop, f"stream from {func.name}() consumed with no handling of a mid-stream failure")
 
     def _streams(self, call: LLMCall) -> bool:
-        """`stream=<variable>`: a stream when it is iterated directly."""
-        return any(k.arg == "stream" and not isinstance(k.value, ast.Constant) for k in call.node.keywords)
+        """`stream=True` or `stream=<variable>` on a raw HTTP call (`requests.post(..., stream=True)`), or a
+        variable on a chat call: a stream when it is iterated."""
+        return any(
+            k.arg == "stream" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+            for k in call.node.keywords
+        )
 
     def _holders(self, mod: ModuleModel, call: ast.Call) -> set[str]:
         parent = mod.parents.get(call)
         if isinstance(parent, ast.Await):
             parent = mod.parents.get(parent)
         if isinstance(parent, ast.Assign):
-            return names_in(parent.targets[0])
+            return set().union(*(names_in(target) for target in parent.targets))
         if isinstance(parent, ast.withitem) and parent.optional_vars is not None:
             return names_in(parent.optional_vars)
         return set()

@@ -56,13 +56,15 @@ class OutputExecuted(Rule):
     scope = "both"
 
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
-        if not mod.calls and "external_outputs" not in mod.memo:
-            return
+        if not mod.calls and not mod.memo.get("external_outputs"):
+            return  # no model call here, and no function of another module that returns model output
+        # First, so that a sink reached through a parameter names the caller the output comes from
+        # (one finding a position: the later, vaguer message for the same call is dropped).
+        yield from self._through_parameters(mod)
         for scope in mod.scopes.values():
             tainted = llm_output_names(mod, scope)
             for node in scope.calls:
                 yield from self._check_call(mod, scope, node, tainted)
-        yield from self._through_parameters(mod)
         if stored_output(mod):
             yield from (Hit(n, "model output stored, then read back and executed here") for n in executed_reads(mod))
 

@@ -28,7 +28,8 @@ def _is_log_call(node: ast.Call) -> bool:
     return attr in LOG_METHODS and bool(re.search(r"(log|logger|logging|structlog|LOG)$", base, re.IGNORECASE))
 
 
-def _secrets(expr: ast.AST, mod: ModuleModel) -> Iterator[str]:
+def _secret(expr: ast.AST, mod: ModuleModel) -> str | None:
+    """The first secret the expression writes out, or None."""
     stack = [expr]
     while stack:
         node = stack.pop()
@@ -36,36 +37,37 @@ def _secrets(expr: ast.AST, mod: ModuleModel) -> Iterator[str]:
             continue
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             continue  # key[:4] prints a prefix on purpose
-        if isinstance(node, ast.Compare | ast.BoolOp | ast.UnaryOp):
-            continue  # `key is None`, `not key`: a boolean, not the key
+        if isinstance(node, ast.Compare | ast.UnaryOp):
+            continue  # `key is None`, `not key`: a boolean, not the key (`key or "unset"` is the key)
         if isinstance(node, ast.IfExp):
             stack.extend((node.body, node.orelse))  # `"set" if key else "unset"`: the test is not printed
             continue
-        if isinstance(node, ast.Name | ast.Attribute):
-            name = node.id if isinstance(node, ast.Name) else node.attr
-            if SECRET.search(name) and not NOT_SECRET.search(name):
-                yield name
-                continue
-        if isinstance(node, ast.Call) and (dotted(node.func) or "") in ("os.getenv", "os.environ.get"):
-            key = mod.const_str(node.args[0]) if node.args else None
-            if (key and SECRET.search(key)) or (key and key.endswith(("_KEY", "_TOKEN"))):
-                yield key
-                continue
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Constant)
-            and dotted(node.value) != "os.environ"
-        ):
-            key = node.slice.value
-            if isinstance(key, str) and SECRET.search(key):
-                yield key
-                continue
-        if isinstance(node, ast.Subscript) and dotted(node.value) == "os.environ":
-            key = mod.const_str(node.slice)
-            if key and (SECRET.search(key) or key.endswith(("_KEY", "_TOKEN"))):
-                yield key
-                continue
+        name = _secret_named(node, mod)
+        if name:
+            return name
         stack.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _secret_named(node: ast.AST, mod: ModuleModel) -> str | None:
+    """A name, environment variable or mapping key that holds a secret."""
+    if isinstance(node, ast.Name | ast.Attribute):
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        return name if SECRET.search(name) and not NOT_SECRET.search(name) else None
+    if isinstance(node, ast.Call) and (dotted(node.func) or "") in ("os.getenv", "os.environ.get"):
+        key = mod.const_str(node.args[0]) if node.args else None
+        return key if key and _secret_variable(key) else None
+    if isinstance(node, ast.Subscript) and dotted(node.value) == "os.environ":
+        key = mod.const_str(node.slice)
+        return key if key and _secret_variable(key) else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        key = node.slice.value
+        return key if isinstance(key, str) and SECRET.search(key) else None
+    return None
+
+
+def _secret_variable(name: str) -> bool:
+    return bool(SECRET.search(name)) or name.endswith(("_KEY", "_TOKEN"))
 
 
 class SecretLogged(Rule):
@@ -97,11 +99,10 @@ class SecretLogged(Rule):
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         for node in mod.all_calls:
             if _is_log_call(node):
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    found = next(_secrets(arg, mod), None)
-                    if found:
-                        yield Hit(node, f"secret {found!r} written to a log or stdout")
-                        break
+                written = (_secret(arg, mod) for arg in [*node.args, *(k.value for k in node.keywords)])
+                found = next((name for name in written if name), None)
+                if found:
+                    yield Hit(node, f"secret {found!r} written to a log or stdout")
 
 
 RULE = SecretLogged

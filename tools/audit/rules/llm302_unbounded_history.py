@@ -49,10 +49,10 @@ class UnboundedHistory(Rule):
         sent = set()
         for call in mod.calls:
             for kw in call.node.keywords:
-                name = dotted(kw.value) if kw.arg in ("messages", "contents", "input", "history") else None
+                name = _held(kw.value) if kw.arg in ("messages", "contents", "input", "history") else None
                 if name:
                     sent.add(name)
-            sent |= {dotted(a) for a in call.node.args if dotted(a)}
+            sent |= {name for name in map(_held, call.node.args) if name}
         persistent = {n for n in sent if n.startswith("self.") or n in mod.constants}
         if not persistent or self._trimmed(mod, persistent):
             return
@@ -79,6 +79,13 @@ class UnboundedHistory(Rule):
                 ):
                     return True
         return False
+
+
+def _held(node: ast.expr) -> str | None:
+    """The name of the history sent: `history`, `self.history`, or a copy of it (`list(self.history)`)."""
+    if isinstance(node, ast.Call) and dotted(node.func) == "list" and len(node.args) == 1 and not node.keywords:
+        return dotted(node.args[0])
+    return dotted(node)
 
 
 RULE = UnboundedHistory

@@ -13,11 +13,8 @@ PARSERS = {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads"}
 STRUCTURED = ("response_format", "text_format", "output_format", "tools", "tool_choice", "format", "response_schema")
 
 
-def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
-    """`json.loads(line[6:])` inside a loop over a stream's lines: wire framing, not model output."""
-    arg = node.args[0] if node.args else None
-    if arg is None:
-        return False
+def _sse_framing(mod: ModuleModel, node: ast.Call, arg: ast.expr) -> bool:
+    """`json.loads(line[6:])`, or a parse inside a loop over a stream's lines: wire framing, not model output."""
     text = ast.unparse(arg) if len(ast.unparse(arg)) < 200 else ""
     if any(marker in text for marker in ("[5:]", "[6:]", "removeprefix", "lstrip(", "split('data:", 'split("data:')):
         return True
@@ -38,7 +35,7 @@ def _sse_framing(mod: ModuleModel, node: ast.Call) -> bool:
                 if iterated.endswith(("content", "lines", "stream", "response", "resp")):
                     return True
         if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef):
-            break
+            return False  # a loop outside the function does not feed it lines
     return False
 
 
@@ -85,7 +82,7 @@ def json_parses(mod: ModuleModel) -> Iterator[tuple[ast.Call, Scope]]:
         tainted = llm_output_names(mod, scope)
         for node in parsers:
             arg = node.args[0]
-            if not is_llm_output(mod, scope, arg, tainted) or _sse_framing(mod, node):
+            if not is_llm_output(mod, scope, arg, tainted) or _sse_framing(mod, node, arg):
                 continue
             if http and _envelope(mod, scope, arg, http):
                 continue

@@ -51,13 +51,13 @@ def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
             func = mod.enclosing_function(node)
             if func is not None and any(isinstance(n, ast.Global | ast.Nonlocal) for n in func.body):
                 return True
-        target = next((dotted(t) or "" for t in targets if dotted(t)), "")
+        target = next((name for name in map(dotted, targets) if name), "")
     if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
         return True
     child: ast.AST = node
     for ancestor in mod.ancestors(node):
         if isinstance(ancestor, ast.If) and child in ancestor.body and target:
-            test = ast.unparse(ancestor.test) if _short(ancestor.test) else ""
+            test = ast.unparse(ancestor.test)
             guards = (" is None", " not in ", "not ", "is not None")
             if target.rpartition(".")[2] in test and any(g in test or test.startswith(g.strip()) for g in guards):
                 return True
@@ -65,10 +65,6 @@ def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
             break
         child = ancestor
     return False
-
-
-def _short(node: ast.AST) -> bool:
-    return (getattr(node, "end_col_offset", 0) or 0) - (getattr(node, "col_offset", 0) or 0) < 160
 
 
 def _cached_by_callers(mod: ModuleModel, func: FuncNode) -> bool:
