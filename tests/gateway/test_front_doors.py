@@ -111,3 +111,20 @@ async def test_canary_key_never_leaks(fake, tmp_path, monkeypatch, caplog):
     outputs += [(tmp_path / "usage.jsonl").read_text(), (tmp_path / "cache.sqlite3").read_bytes().decode("latin-1")]
     for text in outputs:
         assert CANARY not in text
+
+
+async def test_every_provider_failed_says_why_without_the_key(fake, tmp_path, monkeypatch):
+    """The one-line summary quotes each attempt's reason; a provider echoing the key must not put it there."""
+    monkeypatch.setenv("LLMWRIGHT_CONFIG", str(config_toml(fake, tmp_path)))
+    fake.fault_rate("p1", 1.0, [Fault("status", 500, message=f"upstream rejected key {CANARY}")])
+    fake.fault_rate("p2", 1.0, [Fault("status", 503)])
+    async with Gateway(load_config()) as gateway:
+        with pytest.raises(LLMError) as caught:
+            await gateway.complete("hi", SECONDARY, fallback=[PRIMARY])
+    message = str(caught.value)
+    assert CANARY not in message
+    assert message == (
+        "every provider failed (6 attempts: "
+        f"{SECONDARY} error ProviderUnavailable: HTTP 500: upstream rejected key *** x3; "  # retries counted
+        f"{PRIMARY} error Overloaded: HTTP 503: injected fault x3)"
+    )
