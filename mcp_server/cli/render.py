@@ -132,21 +132,20 @@ def _records(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]
     for row in rows:
         lines.append(row[first])
         pairs = " · ".join(f"{columns[i].header} {row[i]}" for i in rest if row[i] not in ("", "-"))
-        lines.append(
-            textwrap.fill(
-                pairs,
-                width=max(width, 40),
-                initial_indent="  ",
-                subsequent_indent="  ",
-                break_on_hyphens=False,
-                break_long_words=False,
-            )
-        )
+        lines.append(_wrapped(pairs, width, "  ", "  "))
     return "\n".join(lines)
 
 
-def _wrapped(text: str, width: int) -> str:
-    return textwrap.fill(text, width=max(width, 40), break_on_hyphens=False, break_long_words=False)
+def _wrapped(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """Wrapped at spaces only (model names and URLs are never split), never narrower than 40 columns."""
+    return textwrap.fill(
+        text,
+        width=max(width, 40),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _joined(cells: list[str], left: str, middle: str, right: str) -> str:
@@ -180,17 +179,7 @@ def _fold(text: str, width: int) -> list[str]:
 
 def notes(heading: str, items: Sequence[str], width: int) -> str:
     """`heading` then one `  - item` per line, wrapped to the terminal with a hanging indent."""
-    wrapped = [
-        textwrap.fill(
-            item,
-            width=max(width, 40),
-            initial_indent="  - ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-        for item in items
-    ]
+    wrapped = [_wrapped(item, width, "  - ", "    ") for item in items]
     return "\n".join([heading, *wrapped])
 
 
