@@ -145,9 +145,7 @@ def output_functions(mod: ModuleModel) -> set[str]:
                 continue
             tainted = propagate(scope, set(), sources)
             for ret in returns:
-                if ret.value is not None and (
-                    _reads(ret.value) & tainted or any(n in sources for n in ast.walk(ret.value))
-                ):
+                if ret.value is not None and _derived(ret.value, tainted, sources):
                     found.add(func.name)
                     break
         if len(found) == before:
@@ -184,9 +182,7 @@ def output_parameters(mod: ModuleModel, scope: Scope) -> set[str]:
                 for caller, argument in mod.arguments_for(scope, name):
                     outer = mod.scope(caller)
                     tainted = llm_output_names(mod, outer)
-                    if (tainted and bool(_reads(argument) & tainted)) or any(
-                        n in output_sources(mod, outer) for n in ast.walk(argument)
-                    ):
+                    if is_llm_output(mod, outer, argument, tainted):
                         cached.add(name)
                         break
             mod.memo["output_params_depth"] = depth
@@ -220,7 +216,11 @@ def output_sources(mod: ModuleModel, scope: Scope) -> set[ast.AST]:
 
 
 def is_llm_output(mod: ModuleModel, scope: Scope, expr: ast.AST, tainted: set[str]) -> bool:
-    sources = output_sources(mod, scope)
+    return _derived(expr, tainted, output_sources(mod, scope))
+
+
+def _derived(expr: ast.AST, tainted: set[str], sources: set[ast.AST]) -> bool:
+    """`expr` reads a tainted name or holds one of the source expressions."""
     return bool(_reads(expr) & tainted) or any(n in sources for n in ast.walk(expr))
 
 
