@@ -18,7 +18,7 @@ from llmwright.gateway import AllProvidersFailed, CallRequest, CallResult, Gatew
 from llmwright.gateway.cache import MemoryCache, SqliteCache, cache_key
 from tests.support.fake_provider import DEFAULT_ANSWER, FakeProvider, Fault
 from tests.support.loop import LoopWatch
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 from .conftest import CANARY, config_for
 

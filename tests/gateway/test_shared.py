@@ -26,7 +26,7 @@ from llmwright.gateway.limiter import Bucket, LocalRates
 from llmwright.gateway.shared import Redis, RedisBreakers, RedisBudgets, RedisRates
 from tests.support.cli import ROOT
 from tests.support.fake_provider import DEFAULT_ANSWER, FakeProvider, Fault
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 from .conftest import config_for
 

@@ -13,7 +13,6 @@ import json
 import os
 import queue
 import random
-import socket
 import subprocess
 import threading
 import time
@@ -33,6 +32,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import ListRootsResult, Root
 
 from tests.support.cli import llmwright_command
+from tests.support.ports import free_port, listening
 
 pytestmark = pytest.mark.slow
 
@@ -230,9 +230,7 @@ async def stdio_client(world: dict[str, Any]) -> AsyncIterator[Client]:
 
 @pytest.fixture(scope="module")
 def http_url(world: dict[str, Any]) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = world["env"] | {"LLMWRIGHT_MCP_TOKEN": TOKEN}
     process = subprocess.Popen(
         [*llmwright_command(), "serve", "--transport", "http", "--port", str(port)],
@@ -242,14 +240,7 @@ def http_url(world: dict[str, Any]) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "the HTTP server did not start"
-                time.sleep(0.2)
+        assert listening(port, 60, process), "the HTTP server did not start"
         yield f"http://127.0.0.1:{port}/mcp"
         assert process.poll() is None, "the HTTP server died"
     finally:

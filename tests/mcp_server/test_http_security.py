@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from mcp_types import ListRootsResult, Root
 from llmwright.server.http import HttpOptions, server_token, startup_message
 from llmwright.sessions import start_session
 from tests.support.cli import ROOT, llmwright_command, run_cli
+from tests.support.ports import free_port, listening
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -33,12 +32,6 @@ INITIALIZE = {
     "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}},
 }
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -61,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A server started as a user would, with no token configured: it makes one."""
     data = tmp_path_factory.mktemp("http-data")
     log = data / "server.log"
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "LLMWRIGHT_MCP_TOKEN"} | {"LLMWRIGHT_DATA_DIR": str(data)}
     command = [*llmwright_command(), "serve", "--transport", "http", "--port", str(port)]
     with log.open("wb") as sink:
@@ -69,15 +62,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             [*command, "--allow-host", "mcp.example.test"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"server did not start: {log.read_text()}")
-                    time.sleep(0.2)
+            if not listening(port, 60, process):
+                pytest.fail(f"server did not start: {log.read_text()}")
             token_file = data / "mcp-token"
             startup = log.read_text(encoding="utf-8")
             yield Served(f"http://127.0.0.1:{port}/mcp", token_file.read_text().strip(), token_file, startup, log)

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.ports import free_port, listening
 
 
 @contextmanager
@@ -32,14 +26,7 @@ def redis_server(directory: Path) -> Iterator[str]:
         [*command, "--dir", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
+        if not listening(port, 10, connect_s=0.2, pause_s=0.05):
             pytest.skip("redis-server did not start")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
