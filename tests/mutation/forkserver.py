@@ -8,12 +8,18 @@ runs `pytest.main`. The client is the test command cosmic-ray runs: it passes it
 prints the output and exits with pytest's status. When cosmic-ray times a client out and kills
 it, the server notices the closed connection and kills the child's process group.
 
+With `--select MAP` the client runs first only the tests that reach the mutated lines
+(`coverage_map.py`): a failure there is the verdict; a pass is confirmed by the whole selection,
+so a mutant survives only what it survived before. `--timeout` caps each of those pytest runs
+(a run cut short exits 124, a kill).
+
     python -m tests.mutation.forkserver serve SOCKET
-    python -m tests.mutation.forkserver run SOCKET -- PYTEST-ARGS...
+    python -m tests.mutation.forkserver run SOCKET [--select MAP] [--timeout S] -- PYTEST-ARGS...
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import importlib
@@ -53,6 +59,7 @@ PRELOAD = (
     "pybreaker",
     "starlette",
     "uvicorn",
+    "coverage",
 )
 # Loaded by name rather than found through entry points (scanning every installed distribution's
 # metadata on each run costs a second); `--assert=plain` skips rewriting the test modules, since a
@@ -134,21 +141,67 @@ def _read_line(connection: socket.socket) -> bytes:
     return data
 
 
-def run(path: str, argv: list[str]) -> int:
+TIMED_OUT = 124
+
+
+def run(path: str, argv: list[str], select: Path | None = None, timeout: float | None = None) -> int:
+    options, reaching, equivalent = _reaching(select) if select else ([], None, False)
+    if reaching is not None:
+        code = _ask(path, [*options, *reaching], timeout, f"the {len(reaching)} tests reaching the mutant")
+        if code in (1, TIMED_OUT):  # a test failed or hung: killed, as the whole selection would say
+            return code
+        if code == 0 and equivalent:
+            print("== listed as equivalent in modules.toml: not confirmed by the whole selection", flush=True)
+            return 0
+    return _ask(path, argv, timeout, "the whole selection" if reaching is not None else "")
+
+
+def _ask(path: str, argv: list[str], timeout: float | None, label: str) -> int:
+    """One pytest run in a fresh fork; its output printed, its exit status returned."""
+    if label:
+        print(f"== {label}", flush=True)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
         client.connect(path)
         client.sendall(json.dumps({"argv": argv, "cwd": os.getcwd()}).encode() + b"\n")
-        answer = json.loads(_read_line(client) or b'{"code": 3, "output": "forkserver: no answer"}')
+        client.settimeout(timeout)
+        try:
+            line = _read_line(client)
+        except TimeoutError:  # closing the connection makes the server kill the run
+            print(f"timeout after {timeout} s", flush=True)
+            return TIMED_OUT
+        answer = json.loads(line or b'{"code": 3, "output": "forkserver: no answer"}')
     sys.stdout.write(answer["output"])
+    sys.stdout.flush()
     return int(answer["code"])
+
+
+def _reaching(select: Path) -> tuple[list[str], list[str] | None, bool]:
+    """pytest's options, the tests reaching the mutated lines (None: run the whole selection), and
+    whether modules.toml lists the mutant as equivalent."""
+    from tests.mutation.selection import listed_equivalent, selection
+
+    try:
+        facts = json.loads(select.read_text(encoding="utf-8"))
+        original = Path(facts["original"]).read_text(encoding="utf-8")
+        mutated = Path(facts["target"]).read_text(encoding="utf-8")
+        return facts["options"], selection(facts, original, mutated), listed_equivalent(facts, original, mutated)
+    except Exception as exc:  # never a verdict: the whole selection decides
+        print(f"forkserver: no test selection ({exc!r}); running the whole selection", flush=True)
+        return [], None, False
 
 
 def main(args: list[str]) -> int:
     if len(args) >= 2 and args[0] == "serve":
         serve(args[1])
         return 0
-    if len(args) >= 3 and args[0] == "run" and args[2] == "--":
-        return run(args[1], args[3:])
+    if len(args) >= 3 and args[0] == "run" and "--" in args:
+        split = args.index("--")
+        options = argparse.ArgumentParser(prog="forkserver run")
+        options.add_argument("socket")
+        options.add_argument("--select", type=Path)
+        options.add_argument("--timeout", type=float)
+        known = options.parse_args(args[1:split])
+        return run(known.socket, args[split + 1 :], known.select, known.timeout)
     print(__doc__, file=sys.stderr)
     return 2
 

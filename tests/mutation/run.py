@@ -37,6 +37,8 @@ from cosmic_ray.modules import find_modules
 from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
+from tests.mutation.selection import changed_lines
+
 ROOT = Path(__file__).resolve().parents[2]
 MODULES_FILE = Path(__file__).with_name("modules.toml")
 WORKDIR = ROOT / ".mutation"
@@ -149,13 +151,6 @@ def prepare_session(module: Module, target: Path, session: Path, swaps: set[str]
     return skipped
 
 
-def changed_lines(diff: str) -> tuple[str, str]:
-    lines = diff.splitlines()
-    before = " ".join(x[1:].strip() for x in lines if x.startswith("-") and not x.startswith("---"))
-    after = " ".join(x[1:].strip() for x in lines if x.startswith("+") and not x.startswith("+++"))
-    return before, after
-
-
 def tally(module: Module, session: Path) -> Score:
     score = Score(module.name)
     equivalents = {(e["line"].strip(), e["mutant"].strip()): e for e in module.equivalent}
@@ -184,9 +179,54 @@ def tally(module: Module, session: Path) -> Score:
     return score
 
 
-def test_command(module: Module, socket_path: Path) -> list[str]:
-    pytest_args = ["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation", *module.tests]
-    return [sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), "--", *pytest_args]
+PYTEST = ["-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
+TAKES_VALUE = ("-k", "-m", "-p")
+
+
+def pytest_options(tests: list[str]) -> list[str]:
+    """A selection's options (`-k EXPR`, `-m EXPR`) without its files and test ids."""
+    return [arg for i, arg in enumerate(tests) if arg.startswith("-") or (i and tests[i - 1] in TAKES_VALUE)]
+
+
+def test_command(module: Module, socket_path: Path, select: Path | None = None) -> list[str]:
+    """The client command for one mutant: the selection stops at its first failure, each pytest run
+    capped at the module's timeout; with `select`, the tests reaching the mutant run first."""
+    options = ["--timeout", str(module.timeout_s), *(["--select", str(select)] if select else [])]
+    return [
+        *[sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), *options, "--"],
+        *["-x", *PYTEST, *module.tests],
+    ]
+
+
+def map_coverage(module: Module, socket_path: Path, target: Path, stamp: Path, home: Path, env: dict, out) -> Path:
+    """The baseline: the whole selection once, traced, so that each mutant runs only the tests that
+    reach it (coverage_map.py). A test that fails only while traced (timing) stays in every partial
+    run; when the selection fails untraced too, the module cannot be measured."""
+    coverage_map = home / "coverage.json"
+    coverage_map.unlink(missing_ok=True)
+    traced = [
+        *[sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), "--"],
+        *[*PYTEST, *module.tests, "-p", "tests.mutation.coverage_map"],
+        *["--mutation-target", str(target), "--mutation-map", str(coverage_map)],
+    ]
+    baseline = subprocess.run(traced, cwd=home / "checkout", env=env, capture_output=True, text=True)
+    out.write(baseline.stdout)
+    if baseline.returncode != 0:
+        untraced = subprocess.run(
+            test_command(module, socket_path), cwd=home / "checkout", env=env, capture_output=True, text=True
+        )
+        out.write(untraced.stdout)
+        if untraced.returncode != 0:
+            raise SystemExit(f"{module.name}: the selected tests fail without any mutation:\n{untraced.stdout[-3000:]}")
+    facts = json.loads(coverage_map.read_text(encoding="utf-8"))
+    facts |= {
+        "target": str(target),
+        "original": str(stamp),
+        "options": ["-x", *PYTEST, *pytest_options(module.tests)],
+        "equivalent": [[e["line"].strip(), e["mutant"].strip()] for e in module.equivalent],
+    }
+    coverage_map.write_text(json.dumps(facts), encoding="utf-8")
+    return coverage_map
 
 
 def reopen_survivors(session: Path, source: str, stamp: Path) -> bool:
@@ -217,17 +257,7 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume
         "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])]),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    command = test_command(module, socket_path)
     config = home / "cosmic-ray.toml"
-    config.write_text(
-        "[cosmic-ray]\n"
-        f"module-path = {json.dumps(str(target))}\n"
-        f"timeout = {module.timeout_s}\n"
-        "excluded-modules = []\n"
-        f"test-command = {json.dumps(subprocess.list2cmdline(command))}\n"
-        '[cosmic-ray.distributor]\nname = "local"\n',
-        encoding="utf-8",
-    )
     with (home / "log.txt").open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "tests.mutation.forkserver", "serve", str(socket_path)],
@@ -240,12 +270,17 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume
         try:
             if server.stdout is None or server.stdout.readline().strip() != "ready":
                 raise SystemExit(f"{module.name}: the fork server did not start; see {home / 'log.txt'}")
-            baseline = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
-            out.write(baseline.stdout)
-            if baseline.returncode != 0:
-                raise SystemExit(
-                    f"{module.name}: the selected tests fail without any mutation:\n{baseline.stdout[-3000:]}"
-                )
+            coverage_map = map_coverage(module, socket_path, target, stamp, home, env, out)
+            # The client caps each of its (at most two) pytest runs; cosmic-ray's own cap is a backstop.
+            config.write_text(
+                "[cosmic-ray]\n"
+                f"module-path = {json.dumps(str(target))}\n"
+                f"timeout = {2 * module.timeout_s + 30}\n"
+                "excluded-modules = []\n"
+                f"test-command = {json.dumps(subprocess.list2cmdline(test_command(module, socket_path, coverage_map)))}\n"
+                '[cosmic-ray.distributor]\nname = "local"\n',
+                encoding="utf-8",
+            )
             subprocess.run(
                 [sys.executable, "-m", "cosmic_ray.cli", "exec", str(config), str(session)],
                 cwd=checkout,
@@ -262,9 +297,19 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume
             socket_path.unlink(missing_ok=True)
     score = tally(module, session)
     score.seconds = time.monotonic() - started
+    (home / "seconds.txt").write_text(f"{score.seconds:.0f}\n", encoding="utf-8")
     if log:
         print(f"{module.name}: {score.score:.1f}% in {score.seconds:.0f} s", file=sys.stderr, flush=True)
     return score
+
+
+def expected_cost(module: Module, workdir: Path) -> float:
+    """The module's last run time in seconds; a module never run comes first (its file's size in
+    bytes, thousands, stands in)."""
+    last = workdir / module.name / "seconds.txt"
+    if last.exists():
+        return float(last.read_text(encoding="utf-8"))
+    return float((ROOT / module.path).stat().st_size)
 
 
 def table(scores: list[Score]) -> str:
@@ -317,8 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.tally:
         scores = [tally(m, args.workdir / m.name / "session.sqlite") for m in chosen]
     else:
+        # The longest first, so that the job slots finish together rather than one waiting on a late long module.
+        longest_first = sorted(chosen, key=lambda m: expected_cost(m, args.workdir), reverse=True)
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            scores = list(pool.map(lambda m: run_module(m, swaps, args.workdir, True, args.resume), chosen))
+            done = pool.map(lambda m: run_module(m, swaps, args.workdir, True, args.resume), longest_first)
+            by_name = {score.name: score for score in done}
+        scores = [by_name[m.name] for m in chosen]
     for s in scores:
         for survivor in s.survivors:
             print(f"survived: {survivor}")
