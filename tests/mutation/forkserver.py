@@ -9,9 +9,11 @@ prints the output and exits with pytest's status. When cosmic-ray times a client
 it, the server notices the closed connection and kills the child's process group.
 
 With `--select MAP` the client runs first only the tests that reach the mutated lines
-(`coverage_map.py`): a failure there is the verdict; a pass is confirmed by the whole selection,
-so a mutant survives only what it survived before. `--timeout` caps each of those pytest runs
-(a run cut short exits 124, a kill).
+(`selection.py`, over the map `coverage_map.py` wrote): a failure there is the verdict; a pass is
+confirmed by the whole selection (unless modules.toml lists the mutant as equivalent, which scores
+alike), so a mutant survives only what the whole selection lets through. `--timeout` is the
+ceiling of each pytest run; with a map, a run also stops at ten times its tests' baseline plus
+10 s. A run cut short exits 124: hung, a kill.
 
     python -m tests.mutation.forkserver serve SOCKET
     python -m tests.mutation.forkserver run SOCKET [--select MAP] [--timeout S] -- PYTEST-ARGS...
@@ -30,6 +32,7 @@ import signal
 import socket
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 # Imported by the server before it forks: everything heavy the selected tests import, never llmwright.
@@ -145,15 +148,17 @@ TIMED_OUT = 124
 
 
 def run(path: str, argv: list[str], select: Path | None = None, timeout: float | None = None) -> int:
-    options, reaching, equivalent = _reaching(select) if select else ([], None, False)
-    if reaching is not None:
-        code = _ask(path, [*options, *reaching], timeout, f"the {len(reaching)} tests reaching the mutant")
+    plan = _plan(select, timeout) if select else None
+    if plan is not None and plan.reaching is not None:
+        label = f"the {len(plan.reaching)} tests reaching the mutant"
+        code = _ask(path, [*plan.options, *plan.reaching], plan.reaching_cap, label)
         if code in (1, TIMED_OUT):  # a test failed or hung: killed, as the whole selection would say
             return code
-        if code == 0 and equivalent:
+        if code == 0 and plan.equivalent:
             print("== listed as equivalent in modules.toml: not confirmed by the whole selection", flush=True)
             return 0
-    return _ask(path, argv, timeout, "the whole selection" if reaching is not None else "")
+    whole_cap = plan.whole_cap if plan is not None else timeout
+    return _ask(path, argv, whole_cap, "the whole selection" if plan and plan.reaching is not None else "")
 
 
 def _ask(path: str, argv: list[str], timeout: float | None, label: str) -> int:
@@ -175,19 +180,37 @@ def _ask(path: str, argv: list[str], timeout: float | None, label: str) -> int:
     return int(answer["code"])
 
 
-def _reaching(select: Path) -> tuple[list[str], list[str] | None, bool]:
-    """pytest's options, the tests reaching the mutated lines (None: run the whole selection), and
-    whether modules.toml lists the mutant as equivalent."""
-    from tests.mutation.selection import listed_equivalent, selection
+@dataclass
+class Plan:
+    """For one mutant: the tests reaching it (None: run the whole selection), with pytest's options,
+    whether modules.toml lists it as equivalent, and how long each run may take."""
+
+    options: list[str]
+    reaching: list[str] | None
+    equivalent: bool
+    reaching_cap: float | None
+    whole_cap: float | None
+
+
+def _plan(select: Path, timeout: float | None) -> Plan | None:
+    from tests.mutation.selection import listed_equivalent, selection, time_cap
 
     try:
         facts = json.loads(select.read_text(encoding="utf-8"))
         original = Path(facts["original"]).read_text(encoding="utf-8")
         mutated = Path(facts["target"]).read_text(encoding="utf-8")
-        return facts["options"], selection(facts, original, mutated), listed_equivalent(facts, original, mutated)
+        reaching = selection(facts, original, mutated)
+        ceiling = timeout if timeout is not None else float("inf")
+        return Plan(
+            options=facts["options"],
+            reaching=reaching,
+            equivalent=listed_equivalent(facts, original, mutated),
+            reaching_cap=time_cap(facts, reaching, ceiling) if reaching is not None else None,
+            whole_cap=time_cap(facts, None, ceiling),
+        )
     except Exception as exc:  # never a verdict: the whole selection decides
         print(f"forkserver: no test selection ({exc!r}); running the whole selection", flush=True)
-        return [], None, False
+        return None
 
 
 def main(args: list[str]) -> int:

@@ -15,6 +15,11 @@ from __future__ import annotations
 import ast
 import difflib
 
+# A pytest run that takes this many times its tests' traced baseline, plus the slack, has hung: a
+# kill, as cosmic-ray counts a timeout. Traced tests run slower than untraced ones, so the cap
+# leaves more than tenfold room for a loaded machine; modules.toml's timeout_s stays the ceiling.
+HUNG_FACTOR = 10.0
+HUNG_SLACK_S = 10.0
 OUTSIDE = ""  # coverage's context for lines run before the first test: imports and collection
 SHARED = "fixture "  # prefix of the context of a fixture set up once for several tests
 
@@ -105,3 +110,10 @@ def listed_equivalent(coverage_map: dict, original: str, mutated: str) -> bool:
     since a kill and a listed survival score alike."""
     before, after = changed_lines(mutation_diff(original, mutated))
     return [before, after] in coverage_map.get("equivalent", [])
+
+
+def time_cap(coverage_map: dict, tests: list[str] | None, ceiling: float) -> float:
+    """How long one pytest run over `tests` (None: the whole selection) may take before it counts as hung."""
+    baseline = coverage_map["tests"]
+    seconds = sum(facts.get("seconds", ceiling) for name, facts in baseline.items() if tests is None or name in tests)
+    return min(ceiling, HUNG_SLACK_S + HUNG_FACTOR * seconds)
