@@ -76,6 +76,11 @@ def serve(path: str) -> None:
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from _pytest.config import default_plugins
+
+    for name in (*PLUGINS, *(f"_pytest.{plugin}" for plugin in default_plugins)):  # what pytest.main imports
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
     leaked = sorted(name for name in sys.modules if name.split(".")[0] in ("llmwright", "tests") and name not in RUNNER)
     if leaked:
         raise SystemExit(f"forkserver: preloading imported {leaked[0]}; a forked child would not see mutations")
@@ -121,17 +126,30 @@ def _handle(connection: socket.socket) -> None:
 
 
 def _wait(pid: int, connection: socket.socket) -> int | None:
-    """The child's exit status, or None after killing it because the client went away."""
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128
-        readable, _, _ = select.select([connection], [], [], 0.05)
-        if readable and not connection.recv(1, socket.MSG_PEEK):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return None
+    """The child's exit status, or None after killing it because the client went away. Waits on a
+    pidfd, so the answer leaves as the child exits (polling cost each run up to its interval)."""
+    try:
+        exited = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux 5.3+: poll
+        exited = None
+    watched = [connection]
+    try:
+        while True:
+            readable, _, _ = select.select([*watched, *([exited] if exited is not None else [])], [], [], 0.05)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128
+            if connection in readable:
+                if connection.recv(1, socket.MSG_PEEK):  # stray bytes, not a close: stop watching
+                    watched = []
+                    continue
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return None
+    finally:
+        if exited is not None:
+            os.close(exited)
 
 
 def _read_line(connection: socket.socket) -> bytes:
