@@ -200,10 +200,13 @@ def test_command(module: Module, socket_path: Path, select: Path | None = None) 
     ]
 
 
-def map_coverage(module: Module, socket_path: Path, target: Path, stamp: Path, home: Path, env: dict, out) -> Path:
+def map_coverage(
+    module: Module, socket_path: Path, target: Path, stamp: Path, home: Path, env: dict, out
+) -> Path | None:
     """The baseline: the whole selection once, traced, so that each mutant runs only the tests that
     reach it (coverage_map.py). A test that fails only while traced (timing) stays in every partial
-    run; when the selection fails untraced too, the module cannot be measured."""
+    run; when the selection fails untraced too, the module cannot be measured. None when tracing
+    wrote no map: every mutant then runs the whole selection."""
     coverage_map = home / "coverage.json"
     coverage_map.unlink(missing_ok=True)
     traced = [
@@ -220,6 +223,8 @@ def map_coverage(module: Module, socket_path: Path, target: Path, stamp: Path, h
         out.write(untraced.stdout)
         if untraced.returncode != 0:
             raise SystemExit(f"{module.name}: the selected tests fail without any mutation:\n{untraced.stdout[-3000:]}")
+    if not coverage_map.exists():
+        return None
     facts = json.loads(coverage_map.read_text(encoding="utf-8"))
     facts |= {
         "target": str(target),
