@@ -212,7 +212,10 @@ def map_coverage(
     traced = [
         *[sys.executable, "-m", "tests.mutation.forkserver", "run", str(socket_path), "--"],
         *[*PYTEST, *module.tests, "-p", "tests.mutation.coverage_map"],
-        *["--mutation-target", str(target), "--mutation-map", str(coverage_map)],
+        # `--opt=value`: pytest would take a separate path argument for a test path and look above it for
+        # its rootdir (the checkout's parent project, when .mutation/ lies inside it), renaming every test.
+        f"--mutation-target={target}",
+        f"--mutation-map={coverage_map}",
     ]
     baseline = subprocess.run(traced, cwd=home / "checkout", env=env, capture_output=True, text=True)
     out.write(baseline.stdout)
@@ -226,6 +229,10 @@ def map_coverage(
     if not coverage_map.exists():
         return None
     facts = json.loads(coverage_map.read_text(encoding="utf-8"))
+    strays = [name for name in facts["tests"] if not (home / "checkout" / name.split("::")[0]).is_file()]
+    if strays:  # test ids pytest would not find from the checkout: a partial run could only fail to start
+        out.write(f"no test selection: {strays[0]} is not a test file of the checkout\n")
+        return None
     facts |= {
         "target": str(target),
         "original": str(stamp),

@@ -77,7 +77,7 @@ def test_a_mutant_only_a_deselected_test_kills_is_killed_and_a_listed_equivalent
         socket_path,
         "--",
         *whole[1:],
-        *["-p", "tests.mutation.coverage_map", "--mutation-target", "target.py", "--mutation-map", "map.json"],
+        *["-p", "tests.mutation.coverage_map", "--mutation-target=target.py", "--mutation-map=map.json"],
     )
     assert traced.returncode == 0, traced.stdout
     facts = json.loads((root / "map.json").read_text(encoding="utf-8"))
