@@ -45,6 +45,7 @@ class Recorder:
         self.target = target.resolve()
         self.out = out
         self.tests: dict[str, dict] = {}
+        self.fixtures: dict[str, float] = {}  # the setup time of each shared fixture
         self.context = OUTSIDE
         self.coverage = coverage.Coverage(data_file=None, include=[str(self.target)], config_file=False)
         self.coverage.start()
@@ -70,9 +71,12 @@ class Recorder:
         if fixturedef.scope == "function":
             return (yield)
         previous = self._switch(SHARED + fixturedef.argname)
+        started = time.perf_counter()
         try:
             return (yield)
         finally:
+            took = round(time.perf_counter() - started, 4)
+            self.fixtures[fixturedef.argname] = max(took, self.fixtures.get(fixturedef.argname, 0.0))
             self._switch(previous)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -86,6 +90,12 @@ class Recorder:
         measured = [name for name in data.measured_files() if Path(name).resolve() == self.target]
         lines = data.contexts_by_lineno(measured[0]) if measured else {}
         self.out.write_text(
-            json.dumps({"tests": self.tests, "lines": {str(n): sorted(c) for n, c in lines.items()}}),
+            json.dumps(
+                {
+                    "tests": self.tests,
+                    "fixtures": self.fixtures,
+                    "lines": {str(n): sorted(c) for n, c in lines.items()},
+                }
+            ),
             encoding="utf-8",
         )

@@ -13,7 +13,7 @@ With `--select MAP` the client runs first only the tests that reach the mutated 
 confirmed by the whole selection (unless modules.toml lists the mutant as equivalent, which scores
 alike), so a mutant survives only what the whole selection lets through. `--timeout` is the
 ceiling of each pytest run; with a map, a run also stops at ten times its tests' baseline plus
-10 s. A run cut short exits 124: hung, a kill.
+10 s, and a test at ten times its own (`hung.py`). A run cut short exits 124: hung, a kill.
 
     python -m tests.mutation.forkserver serve SOCKET
     python -m tests.mutation.forkserver run SOCKET [--select MAP] [--timeout S] -- PYTEST-ARGS...
@@ -138,6 +138,8 @@ def _wait(pid: int, connection: socket.socket) -> int | None:
             readable, _, _ = select.select([*watched, *([exited] if exited is not None else [])], [], [], 0.05)
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
+                with contextlib.suppress(ProcessLookupError):  # what a run cut short (hung.py) left running
+                    os.killpg(pid, signal.SIGKILL)
                 return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128
             if connection in readable:
                 if connection.recv(1, socket.MSG_PEEK):  # stray bytes, not a close: stop watching
@@ -167,9 +169,12 @@ TIMED_OUT = 124
 
 def run(path: str, argv: list[str], select: Path | None = None, timeout: float | None = None) -> int:
     plan = _plan(select, timeout) if select else None
+    if plan is not None:  # each test capped too (hung.py)
+        argv = [*argv, "-p", "tests.mutation.hung", f"--mutation-caps={select}"]
     if plan is not None and plan.reaching is not None:
         label = f"the {len(plan.reaching)} tests reaching the mutant"
-        code = _ask(path, [*plan.options, *plan.reaching], plan.reaching_cap, label)
+        caps = ["-p", "tests.mutation.hung", f"--mutation-caps={select}"]
+        code = _ask(path, [*plan.options, *caps, *plan.reaching], plan.reaching_cap, label)
         if code in (1, TIMED_OUT):  # a test failed or hung: killed, as the whole selection would say
             return code
         if code == 0 and plan.equivalent:

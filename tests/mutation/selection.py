@@ -117,3 +117,14 @@ def time_cap(coverage_map: dict, tests: list[str] | None, ceiling: float) -> flo
     baseline = coverage_map["tests"]
     seconds = sum(facts.get("seconds", ceiling) for name, facts in baseline.items() if tests is None or name in tests)
     return min(ceiling, HUNG_SLACK_S + HUNG_FACTOR * seconds)
+
+
+def test_caps(coverage_map: dict) -> dict[str, float]:
+    """How long each test may take before it counts as hung: its baseline with the setup of the shared
+    fixtures it uses (in a partial run it may be the one that sets them up), ten times, plus the slack."""
+    setups = coverage_map.get("fixtures", {})
+    return {
+        name: HUNG_SLACK_S + HUNG_FACTOR * (facts["seconds"] + sum(setups.get(f, 0.0) for f in facts["fixtures"]))
+        for name, facts in coverage_map["tests"].items()
+        if "seconds" in facts
+    }

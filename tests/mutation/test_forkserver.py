@@ -105,3 +105,28 @@ def test_a_run_past_its_cap_is_cut_short_as_a_kill(project) -> None:
     hung = client(root, socket_path, "--timeout", "1", "--", "-q", "-p", "no:cacheprovider", "test_slow.py")
     assert hung.returncode == 124 and "timeout after 1.0 s" in hung.stdout
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.slow
+def test_a_test_past_ten_times_its_baseline_ends_the_run_as_hung(tmp_path: Path) -> None:
+    (tmp_path / "test_slow.py").write_text(
+        "import time\n\ndef test_quick():\n    pass\n\ndef test_slow():\n    time.sleep(60)\n", encoding="utf-8"
+    )
+    baseline = {"seconds": 0.01, "fixtures": [], "failed": False}
+    facts = {"tests": {"test_slow.py::test_quick": baseline, "test_slow.py::test_slow": baseline}, "lines": {}}
+    (tmp_path / "map.json").write_text(json.dumps(facts), encoding="utf-8")
+    started = time.monotonic()
+    run = subprocess.run(
+        [
+            *[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.mutation.hung"],
+            *["--mutation-caps=map.json", "test_slow.py"],
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 124, run.stdout + run.stderr
+    assert "hung: test_slow.py::test_slow ran past 10.1 s" in run.stdout
+    assert time.monotonic() - started < 40
