@@ -88,7 +88,7 @@ def selection(coverage_map: dict, original: str, mutated: str, kills: dict[str, 
         shared = {c.removeprefix(SHARED) for c in contexts if c.startswith(SHARED)}
         reached |= {t for t in contexts if t in tests}
         reached |= {t for t, facts in tests.items() if shared & set(facts["fixtures"])}
-    if not reached:
+    if not reached or reached == set(tests):
         return None
     reached |= {t for t, facts in tests.items() if facts["failed"]}
     kills = kills or {}
