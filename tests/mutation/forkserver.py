@@ -27,7 +27,6 @@ import gc
 import importlib
 import json
 import os
-import re
 import select
 import signal
 import socket
@@ -172,28 +171,21 @@ def run(path: str, argv: list[str], select: Path | None = None, timeout: float |
     plan = _plan(select, timeout) if select else None
     if plan is not None:  # each test capped too (hung.py)
         argv = [*argv, "-p", "tests.mutation.hung", f"--mutation-caps={select}"]
-    if select is not None and plan is not None and plan.reaching is not None:
+    if plan is not None and plan.reaching is not None:
         label = f"the {len(plan.reaching)} tests reaching the mutant"
         caps = ["-p", "tests.mutation.hung", f"--mutation-caps={select}"]
-        code = _ask(path, [*plan.options, *caps, *plan.reaching], plan.reaching_cap, label, killers_of(select))
+        code = _ask(path, [*plan.options, *caps, *plan.reaching], plan.reaching_cap, label)
         if code in (1, TIMED_OUT):  # a test failed or hung: killed, as the whole selection would say
             return code
         if code == 0 and plan.equivalent:
             print("== listed as equivalent in modules.toml: not confirmed by the whole selection", flush=True)
             return 0
     whole_cap = plan.whole_cap if plan is not None else timeout
-    label = "the whole selection" if plan and plan.reaching is not None else ""
-    return _ask(path, argv, whole_cap, label, killers_of(select) if select else None)
+    return _ask(path, argv, whole_cap, "the whole selection" if plan and plan.reaching is not None else "")
 
 
-def killers_of(select: Path) -> Path:
-    """Where the client counts, per test, the mutants of the module it killed (selection's order)."""
-    return select.with_name("killers.json")
-
-
-def _ask(path: str, argv: list[str], timeout: float | None, label: str, killers: Path | None = None) -> int:
-    """One pytest run in a fresh fork; its output printed, its exit status returned, and the test that
-    failed counted in `killers`."""
+def _ask(path: str, argv: list[str], timeout: float | None, label: str) -> int:
+    """One pytest run in a fresh fork; its output printed, its exit status returned."""
     if label:
         print(f"== {label}", flush=True)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
@@ -208,12 +200,6 @@ def _ask(path: str, argv: list[str], timeout: float | None, label: str, killers:
         answer = json.loads(line or b'{"code": 3, "output": "forkserver: no answer"}')
     sys.stdout.write(answer["output"])
     sys.stdout.flush()
-    if killers is not None and answer["code"] == 1:
-        with contextlib.suppress(OSError, ValueError):
-            counts = json.loads(killers.read_text(encoding="utf-8")) if killers.exists() else {}
-            for name in re.findall(r"^FAILED (\S+)", answer["output"], re.MULTILINE):
-                counts[name] = counts.get(name, 0) + 1
-            killers.write_text(json.dumps(counts), encoding="utf-8")
     return int(answer["code"])
 
 
@@ -236,9 +222,7 @@ def _plan(select: Path, timeout: float | None) -> Plan | None:
         facts = json.loads(select.read_text(encoding="utf-8"))
         original = Path(facts["original"]).read_text(encoding="utf-8")
         mutated = Path(facts["target"]).read_text(encoding="utf-8")
-        killers = killers_of(select)
-        kills = json.loads(killers.read_text(encoding="utf-8")) if killers.exists() else {}
-        reaching = selection(facts, original, mutated, kills)
+        reaching = selection(facts, original, mutated)
         ceiling = timeout if timeout is not None else float("inf")
         return Plan(
             options=facts["options"],

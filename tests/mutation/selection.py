@@ -1,6 +1,5 @@
 """The tests to run for one mutant: those that ran its changed statement in the baseline
-(`coverage_map.py` wrote which), those that killed most mutants of the module so far first, then
-the fastest, or None for the whole selection.
+(`coverage_map.py` wrote which), fastest first, or None for the whole selection.
 
 None when the changed statement is not inside a function body (module and class level code, and
 `def` lines with their decorators and defaults, run at import, and a mutant there can change what
@@ -72,9 +71,8 @@ def statement_lines(tree: ast.Module, line: int) -> tuple[set[int], bool]:
     return own | {line}, in_function and not at_import
 
 
-def selection(coverage_map: dict, original: str, mutated: str, kills: dict[str, int] | None = None) -> list[str] | None:
-    """The tests that run the mutated statement, the best killers so far (`kills`) first, then the
-    fastest; None for the whole selection."""
+def selection(coverage_map: dict, original: str, mutated: str) -> list[str] | None:
+    """The tests that run the mutated statement, fastest first; None for the whole selection."""
     tests: dict[str, dict] = coverage_map["tests"]
     tree = ast.parse(original)
     reached: set[str] = set()
@@ -91,8 +89,7 @@ def selection(coverage_map: dict, original: str, mutated: str, kills: dict[str, 
     if not reached or reached == set(tests):
         return None
     reached |= {t for t, facts in tests.items() if facts["failed"]}
-    kills = kills or {}
-    return sorted(reached, key=lambda t: (-kills.get(t, 0), tests[t].get("seconds", 0.0), list(tests).index(t)))
+    return sorted(reached, key=lambda t: (tests[t].get("seconds", 0.0), list(tests).index(t)))
 
 
 def changed_lines(diff: str) -> tuple[str, str]:

@@ -89,8 +89,6 @@ def test_a_mutant_only_a_deselected_test_kills_is_killed_and_a_listed_equivalent
     killed = client(root, socket_path, "--select", "map.json", "--timeout", "60", "--", *whole)
     assert killed.returncode == 1, killed.stdout
     assert "== the 1 tests reaching the mutant" in killed.stdout and "== the whole selection" in killed.stdout
-    killers = json.loads((root / "killers.json").read_text(encoding="utf-8"))
-    assert killers == {"test_target.py::test_in_a_subprocess": 1}  # run first next time it reaches a mutant
 
     facts["equivalent"] = [["return n * 2", "return n + 2"]]
     (root / "map.json").write_text(json.dumps(facts), encoding="utf-8")

@@ -124,16 +124,6 @@ def test_the_fastest_test_runs_first(coverage_map: dict) -> None:
     ]
 
 
-def test_a_test_that_killed_more_mutants_so_far_runs_before_faster_ones(coverage_map: dict) -> None:
-    mutant = mutated("if n > cap:", "if n >= cap:")
-    fastest = selection(coverage_map, MODULE, mutant)
-    assert fastest is not None and len(fastest) == 2
-    assert selection(coverage_map, MODULE, mutant, {fastest[1]: 2, "test_target.py::test_doubled": 5}) == [
-        fastest[1],
-        fastest[0],
-    ]
-
-
 def test_a_line_of_a_statement_spanning_several_lines_counts_as_the_statement(coverage_map: dict) -> None:
     assert selection(coverage_map, MODULE, mutated("n * 2", "n / 2")) == ["test_target.py::test_doubled"]
 
