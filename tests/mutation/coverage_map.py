@@ -1,5 +1,5 @@
 """Which selected tests run each line of a mutated module, so that a mutant runs only the tests
-that reach it (as mutmut 3 does), fastest first.
+that reach it (as mutmut 3 does).
 
 The baseline of a module's run loads this file as a pytest plugin (`-p tests.mutation.coverage_map
 --mutation-target FILE --mutation-map OUT`): coverage.py traces the target file only, with one

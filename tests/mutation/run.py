@@ -10,7 +10,7 @@ mcp_server/) and put first on PYTHONPATH. cosmic-ray mutates that copy in place,
 is never changed, edits made during a run do not change what it measures, and two modules run side
 by side. The tests run through a warm fork server (`forkserver.py`), at `nice -n 10`, so the run
 leaves the CPU to interactive work. A traced baseline (`coverage_map.py`) notes which tests run
-each line, so each mutant runs first only the tests that reach it, fastest first; when they all
+each line, so each mutant runs first only the tests that reach it, in their order; when they all
 pass, the whole selection confirms the survival (`selection.py`). The longest modules start first.
 A survivor listed in modules.toml as equivalent counts as not failing; the score is
 (killed + equivalent) / mutants, and the command fails when a module scores under `fail_under`.

@@ -114,13 +114,13 @@ def test_a_mutant_in_a_function_runs_only_the_tests_that_ran_its_line(coverage_m
     assert selection(coverage_map, MODULE, mutated("return cap\n", "return n\n")) == ["test_target.py::test_capped_big"]
 
 
-def test_the_fastest_test_runs_first(coverage_map: dict) -> None:
+def test_the_tests_run_in_the_order_of_the_whole_selection_whatever_their_times(coverage_map: dict) -> None:
     tests = coverage_map["tests"]
     slow_small = {**tests["test_target.py::test_capped_small"], "seconds": 2.0}
     facts = {**coverage_map, "tests": {**tests, "test_target.py::test_capped_small": slow_small}}
     assert selection(facts, MODULE, mutated("if n > cap:", "if n >= cap:")) == [
-        "test_target.py::test_capped_big",
         "test_target.py::test_capped_small",
+        "test_target.py::test_capped_big",
     ]
 
 
