@@ -3,10 +3,14 @@ error says when no link could — for calls and streams alike, over the loopback
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from llmwright.errors import InvalidInput
-from llmwright.gateway import AllProvidersFailed, BudgetExceeded, CallRequest, CallResult, Gateway
+from llmwright.gateway import AllProvidersFailed, BudgetExceeded, CallRequest, CallResult, Gateway, Timeout
+from llmwright.gateway.cache import MemoryCache
 from llmwright.tokens import count_conversation, parse_conversation
 from tests.support.fake_provider import FakeProvider, Fault
 
@@ -28,6 +32,26 @@ async def streamed(gateway: Gateway, request: CallRequest | str, model: str, fal
     result = items[-1]
     assert isinstance(result, CallResult) and "".join(items[:-1]) == result.text
     return result
+
+
+class ReadsRecorded(MemoryCache):
+    """A memory cache that remembers which keys were read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    async def get(self, key: str) -> str | None:
+        self.reads.append(key)
+        return await super().get(key)
+
+
+class Hanging(MemoryCache):
+    """A cache that takes 5 s to answer a read (a Redis on a congested link)."""
+
+    async def get(self, key: str) -> str | None:
+        await asyncio.sleep(5)
+        return None
 
 
 # -- which chain ---------------------------------------------------------------------------
@@ -55,6 +79,8 @@ async def test_an_unknown_route_or_no_model_is_refused_saying_what_to_give(fake,
             await gateway.complete("hi", route="mian")
         with pytest.raises(InvalidInput, match=r"^give a model \(provider:model\) or a route$"):
             await gateway.complete("hi")
+        with pytest.raises(InvalidInput, match=r"^model reference 'gpt-4o-mini' must look like provider:model"):
+            await gateway.complete("hi", "gpt-4o-mini")  # no colon, and no route of that name
     async with Gateway(config_for(fake, tmp_path)) as gateway:
         with pytest.raises(InvalidInput, match=r"^unknown route 'main' \(routes: none configured\)$"):
             await gateway.complete("hi", route="main")
@@ -66,8 +92,9 @@ async def test_an_unknown_route_or_no_model_is_refused_saying_what_to_give(fake,
 
 async def test_the_requests_then_the_routes_then_the_configured_ttl_decide_what_is_cached(fake, tmp_path):
     routes = {"fresh": {"chain": [GPT], "cache_ttl_s": 0}, "brief": {"chain": [GPT], "cache_ttl_s": 1}}
-    config = config_for(fake, tmp_path, routes=routes, cache={"backend": "memory", "ttl_s": 0})
-    async with Gateway(config) as gateway:
+    config = config_for(fake, tmp_path, routes=routes, cache={"ttl_s": 0})
+    cache = ReadsRecorded()
+    async with Gateway(config, cache=cache) as gateway:
 
         async def twice(request: CallRequest, **where: str) -> list[bool]:
             return [(await gateway.complete(request.model_copy(), **where)).cached for _ in range(2)]
@@ -78,6 +105,20 @@ async def test_the_requests_then_the_routes_then_the_configured_ttl_decide_what_
         assert await twice(CallRequest.from_prompt("d", cache_ttl_s=1), route="fresh") == [False, True]
         assert await twice(CallRequest.from_prompt("e", cache_ttl_s=0), route="brief") == [False, False]
     assert len(fake.requests("p1")) == 8
+    assert len(cache.reads) == 4  # a call whose ttl is 0 never reads the cache (c and d read it twice each)
+
+
+async def test_a_cache_read_is_cut_short_by_the_calls_deadline_not_only_the_caches_timeout(fake, tmp_path):
+    async with Gateway(config_for(fake, tmp_path), cache=Hanging()) as gateway:
+        await gateway.targets([GPT])
+        assert gateway.cache is not None
+        gateway.cache.timeout_s = 30.0  # a cache allowed long reads: the call's 0.3 s deadline still rules
+        started = time.monotonic()
+        with pytest.raises(Timeout):
+            await gateway.complete(CallRequest.from_prompt("hi", deadline_s=0.3), GPT)
+        waited = time.monotonic() - started
+    assert waited < 2.5  # about 0.3 s; it was the 5 s the cache took
+    assert fake.requests() == []
 
 
 # -- windows after a context-length error ----------------------------------------------------
@@ -101,7 +142,7 @@ async def test_after_a_context_length_error_links_whose_window_is_too_small_are_
     assert len(fake.requests("p3")) == 1
 
 
-async def test_a_prompt_that_fills_a_window_exactly_still_fits_it_without_max_tokens(fake, tmp_path):
+async def test_without_max_tokens_a_prompt_that_fills_a_window_fits_it_and_one_token_more_does_not(fake, tmp_path):
     fake.fail("p1", TOO_LONG)
     async with Gateway(config_for(fake, tmp_path, providers=ONE_TRY)) as gateway:
         info = (await gateway.targets([GPT]))[0].info
@@ -110,9 +151,17 @@ async def test_a_prompt_that_fills_a_window_exactly_still_fits_it_without_max_to
             return count_conversation(parse_conversation([{"role": "user", "content": "word " * words}]), info).tokens
 
         words = 8192 - (tokens(8000) - 8000)
-        assert tokens(words) == 8192
-        result = await gateway.complete("word " * words, GPT, fallback=[LLAMA])
-    assert outcomes(result) == [("openai", "error", "ContextTooLong"), ("ollama", "ok", None)]
+        assert (tokens(words), tokens(words + 1)) == (8192, 8193)
+        fits = await gateway.complete("word " * words, GPT, fallback=[LLAMA, CLAUDE])
+        fake.fail("p1", TOO_LONG)
+        over = await gateway.complete("word " * (words + 1), GPT, fallback=[LLAMA, CLAUDE])
+    assert outcomes(fits) == [("openai", "error", "ContextTooLong"), ("ollama", "ok", None)]
+    assert outcomes(over) == [
+        ("openai", "error", "ContextTooLong"),
+        ("ollama", "skipped", "ContextTooLong"),
+        ("anthropic", "ok", None),
+    ]
+    assert over.attempts[1].message == "needs ~8193 tokens, window is 8192"
 
 
 async def test_the_window_needed_is_remembered_past_a_later_outage_and_unknown_windows_are_tried(fake, tmp_path):
@@ -197,19 +246,30 @@ async def test_a_budget_refusal_and_an_outage_fail_as_every_provider_failed_nami
 
 async def test_a_fallback_result_adds_up_what_every_attempt_cost_and_the_time_they_took(tmp_path):
     with FakeProvider(latency=0.05) as slow:
-        slow.fail("p1", Fault("truncated"))  # a 200 without its answer: billed at an estimate
         slow.fail("p2", Fault("status", 503))  # refused: costs nothing
+        slow.fail("p1", Fault("truncated"))  # a 200 without its answer: billed at an estimate
         async with Gateway(config_for(slow, tmp_path, providers=ONE_TRY)) as gateway:
-            result = await gateway.complete("hi", GPT, fallback=[CLAUDE, QWEN])
+            result = await gateway.complete("hi", CLAUDE, fallback=[GPT, QWEN])
             stream = await streamed(gateway, "hi", CLAUDE, [QWEN])
-    cut, refused, answered = result.attempts
-    assert (cut.outcome, refused.outcome, answered.outcome) == ("error", "error", "ok")
-    assert cut.cost_usd and cut.cost_usd > 0 and refused.cost_usd is None and answered.cost_usd
+            more = [await gateway.complete(f"question {i}", QWEN) for i in range(6)]
+    refused, cut, answered = result.attempts
+    assert (refused.outcome, cut.outcome, answered.outcome) == ("error", "error", "ok")
+    assert refused.cost_usd is None and cut.cost_usd and cut.cost_usd > 0 and answered.cost_usd
     assert result.cost_usd == pytest.approx(cut.cost_usd + answered.cost_usd, rel=1e-9)
     assert stream.cost_usd == pytest.approx(stream.attempts[-1].cost_usd, rel=1e-9)
-    for answer in (result, stream):
+    for answer in (result, stream, *more):
         assert sum(a.latency_ms or 0 for a in answer.attempts) <= answer.latency_ms < 60_000
         assert round(answer.latency_ms, 1) == answer.latency_ms
+    assert any(r.latency_ms != int(r.latency_ms) for r in more)  # tenths of a millisecond, not whole ones
+
+
+async def test_an_answer_without_usage_reports_the_estimated_prompt_tokens(fake, tmp_path):
+    fake.fail("p1", Fault("no_usage"))
+    async with Gateway(config_for(fake, tmp_path)) as gateway:
+        result = await gateway.complete("How many tokens is this question?", GPT)
+    (attempt,) = result.attempts
+    assert attempt.estimated and attempt.input_tokens > 0
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (attempt.input_tokens, attempt.output_tokens)
 
 
 async def test_only_the_last_link_waits_out_a_retry_after_longer_than_its_share_of_the_deadline(fake, tmp_path):
