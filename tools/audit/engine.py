@@ -183,10 +183,10 @@ def audit(request: AuditRequest, progress: Progress | None = None) -> AuditRepor
         if result.summary:
             index.add(result.summary)
     parsed, unparsed, wanted = _second_round(results, index, [s for r in results for s in r.sites])
-    if parsed or (unparsed and wanted):
+    if parsed or unparsed:  # unparsed files are listed only when some name is wanted
         worker_index = index.for_workers()
         redone = {r.path: r for r in _run(root, parsed, rule_ids, jobs, worker_index, None)} if parsed else {}
-        if unparsed and wanted:
+        if unparsed:
             found = _run(root, unparsed, rule_ids, jobs, worker_index, None, wanted)
             redone.update({r.path: r for r in found if r.parsed or r.skipped})
         results = [redone.get(r.path, r) for r in results]
