@@ -96,7 +96,8 @@ class NoTimeout(Rule):
                     what = f"raw {site.library} call to {site.provider or 'an LLM endpoint'}"
                     yield from self._judge_call(facts, site, what)
             elif site.has_client or site.resolution in ("shape", "name"):
-                # a client without an origin was never seen built, so its timeout is unknown
+                # no origin: the client was never seen built, so it has no known timeout (and the
+                # call has none: calls with a deadline were passed over above)
                 yield site_hit(
                     site,
                     f"{site.method} through a client built elsewhere: no timeout on the call, "

@@ -56,8 +56,9 @@ def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
     if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
         return True
     child: ast.AST = node
-    for ancestor in takewhile(lambda a: not isinstance(a, FuncNode), mod.ancestors(node)):  # a guard outside the
-        if isinstance(ancestor, ast.If) and child in ancestor.body and target:  # function is not one per call
+    # only guards inside the function: one around its definition does not guard each call of it
+    for ancestor in takewhile(lambda a: not isinstance(a, FuncNode), mod.ancestors(node)):
+        if isinstance(ancestor, ast.If) and child in ancestor.body and target:
             test = ast.unparse(ancestor.test)
             guards = (" is None", " not in ", "not ", "is not None")
             if target.rpartition(".")[2] in test and any(g in test or test.startswith(g.strip()) for g in guards):
