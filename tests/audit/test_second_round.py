@@ -189,3 +189,40 @@ def test_llm101_judges_a_call_by_what_round_one_saw_of_a_client_whose_module_van
         )
         assert {s.path: s.reason for s in report.skipped} == {"llm.py": "unreadable: No such file or directory"}
         assert [f.message for f in report.findings if f.path == "app.py"] == found
+
+
+def test_a_model_named_by_a_constant_of_a_settings_module_gives_the_call_its_provider(tmp_path: Path) -> None:
+    """app.py's litellm call takes `model=MODEL` from config.py: round two reads it again with the
+    index, so the call is known to reach anthropic (and the project to have no fallback)."""
+    report = _audit(
+        tmp_path,
+        {
+            "config.py": "import os\n\nMODEL = 'claude-sonnet-4-6'\nKEY = os.environ.get('ANTHROPIC_API_KEY')\n",
+            "app.py": (
+                "import litellm\n\nfrom config import MODEL\n\n\ndef ask(q):\n"
+                "    return litellm.completion(model=MODEL, messages=[], timeout=9, max_tokens=99)\n"
+            ),
+        },
+        ["LLM103"],
+    )
+    assert [(s.path, s.line, s.provider) for s in report.call_sites] == [("app.py", 7, "anthropic")]
+    assert [(f.rule, f.path, f.line) for f in report.findings] == [("LLM103", "app.py", 7)]
+
+
+def test_a_raw_call_to_an_endpoint_constant_is_found_in_a_file_that_names_no_llm_library(tmp_path: Path) -> None:
+    """app.py holds no key, SDK or URL of its own: only the constant's name brings it to round two.
+    A file that shares only a plain text constant's name (GREETING) is not read."""
+    report = _audit(
+        tmp_path,
+        {
+            "config.py": "OPENAI_URL = 'https://api.openai.com/v1/chat/completions'\nGREETING = 'hello there'\n",
+            "app.py": "import requests\n\nfrom config import OPENAI_URL\n\n\ndef ask(q):\n    return requests.post(OPENAI_URL, json={})\n",
+            "hello.py": "from config import GREETING\n\n\ndef greet():\n    print(GREETING)\n",
+        },
+        ["LLM101"],
+    )
+    assert [(s.path, s.line, s.resolution) for s in report.call_sites] == [("app.py", 7, "config URL")]
+    assert [(f.path, f.line, f.message) for f in report.findings] == [
+        ("app.py", 7, "raw requests call to openai without a timeout")
+    ]
+    assert report.files_parsed == 2
