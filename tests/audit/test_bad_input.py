@@ -156,6 +156,28 @@ def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyP
     serial = audit(AuditRequest(path=str(tmp_path), jobs=1))
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 0)
     monkeypatch.setattr(engine, "CHUNK_BYTES", 64)
-    parallel = audit(AuditRequest(path=str(tmp_path), jobs=2))
+    seen: list[tuple[int, int]] = []
+    parallel = audit(AuditRequest(path=str(tmp_path), jobs=2), lambda done, total: seen.append((done, total)))
     assert parallel.model_dump() == serial.model_dump()
+    assert seen[-1] == (14, 14) and [done for done, _ in seen] == sorted({done for done, _ in seen})  # the progress bar
     assert ("use.py", "factory") in {(s.path, s.resolution) for s in serial.call_sites}
+
+
+def test_a_file_deleted_while_the_audit_runs_is_a_note_not_an_abort(tmp_path: Path) -> None:
+    """app.py is read in round one, then removed (an editor, a checkout) before round two reads it
+    again with the project index: the audit finishes and says the file could not be read."""
+    (tmp_path / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI(timeout=5)\n")
+    (tmp_path / "app.py").write_text(
+        "from llm import client\n\nclient.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done == total:  # round one is over
+            (tmp_path / "app.py").unlink()
+
+    report = audit(AuditRequest(path=str(tmp_path), select=["LLM101"], jobs=1), progress)
+    assert seen[-1] == (2, 2)
+    assert _reasons(report) == {"app.py": "unreadable: No such file or directory"}
+    assert report.files_analyzed == 1 and report.findings == []

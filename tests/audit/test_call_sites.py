@@ -83,3 +83,13 @@ def test_findings_carry_the_resolution_in_json_and_sarif() -> None:
     assert embed.resolution == "factory" and "app/clients.py" in embed.message  # the factory's client has no timeout
     sarif = render(report, "sarif")
     assert '"resolution": "factory"' in sarif and '"call_sites_by_kind"' in sarif
+
+
+def test_a_call_whose_factory_may_return_either_of_two_clients_is_reported_once() -> None:
+    """get_client() returns an AzureOpenAI or an OpenAI client, neither with a timeout: the
+    embeddings call is one finding, and the wrapper judged after it is still reported."""
+    project = SITES / "factory_project"
+    report = audit(AuditRequest(path=str(project), select=["LLM101"], jobs=1))
+    embed = _line(project / "app" / "service.py", "client.embeddings.create")
+    wrapped = _line(project / "app" / "wrappers.py", "return litellm.completion")
+    assert [(f.path, f.line) for f in report.findings] == [("app/service.py", embed), ("app/wrappers.py", wrapped)]

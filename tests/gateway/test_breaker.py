@@ -187,3 +187,52 @@ async def test_provider_status_shows_a_cool_down_while_it_lasts(fake, tmp_path):
         after = {s.provider: s for s in await gateway.status()}["openai"]
     assert (during.cooling_down, during.breaker) == (True, "closed")
     assert (after.cooling_down, after.breaker) == (False, "closed")
+
+
+async def test_a_half_open_trial_skipped_for_its_rate_limit_is_given_back_to_the_next_call(fake, tmp_path):
+    clock = Clock()  # drives the breaker's reset time and the rpm bucket alike
+    providers = {"openai": {"fail_max": 1, "max_retries": 0, "reset_timeout_s": 30, "rpm": 1}}
+    fake.fail("p1", Fault("status", 500))
+    async with Gateway(config_for(fake, tmp_path, providers=providers), clock=clock) as gateway:
+        with pytest.raises(AllProvidersFailed):
+            await gateway.complete("down", REF)  # opens the breaker, and takes the minute's one rpm slot
+        clock.advance(31)  # half-open: the next call is the trial, but the rpm slot is 29 s away
+        request = CallRequest.from_prompt("hi", deadline_s=5)
+        first = await gateway.complete(request.model_copy(), REF, fallback=[FALLBACK])
+        second = await gateway.complete(request.model_copy(), REF, fallback=[FALLBACK])
+        clock.advance(30)
+        probe = await gateway.complete(request.model_copy(), REF, fallback=[FALLBACK])
+        state = gateway.link("openai").breaker.state
+    for skipped in (first, second):  # the second was told "trial call in flight" when the first kept its lease
+        assert [(a.provider, a.outcome, a.error) for a in skipped.attempts] == [
+            ("openai", "skipped", "RateLimited"),
+            ("groq", "ok", None),
+        ]
+    assert (probe.provider, len(probe.attempts), state) == ("openai", 1, "closed")
+    assert len(fake.requests("p1")) == 2
+
+
+async def test_a_trial_keeps_its_lease_while_its_attempt_may_still_answer(fake, tmp_path):
+    clock = Clock()
+    config = config_for(fake, tmp_path, providers={"openai": {"fail_max": 1, "max_retries": 0, "reset_timeout_s": 30}})
+    async with Gateway(config, clock=clock) as gateway:
+        await gateway.targets([REF, FALLBACK])
+        fake.fail("p1", Fault("status", 500))
+        with pytest.raises(AllProvidersFailed):
+            await gateway.complete("down", REF)
+        clock.advance(31)
+        fake.fail("p1", Fault("slow", delay=10))
+        trial = asyncio.create_task(gateway.complete(CallRequest.from_prompt("trial", deadline_s=5), REF))
+        while len(fake.requests("p1")) < 2:  # the trial is at the provider
+            await asyncio.sleep(0.01)
+        clock.advance(4.5)  # the trial has spent 4.5 s of its 5: it may still answer
+        other = await gateway.complete("another", REF, fallback=[FALLBACK])
+        trial.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await trial
+    assert [(a.provider, a.outcome, a.error) for a in other.attempts] == [
+        ("openai", "skipped", "CircuitOpen"),
+        ("groq", "ok", None),
+    ]
+    assert "trial call in flight" in (other.attempts[0].message or "")
+    assert len(fake.requests("p1")) == 2

@@ -11,11 +11,12 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 
 import pytest
 
 from llmwright.gateway import AllProvidersFailed, CallRequest, CallResult, Gateway, Timeout
-from llmwright.gateway.cache import MemoryCache, SqliteCache, cache_key
+from llmwright.gateway.cache import MemoryCache, SafeCache, SqliteCache, cache_key
 from tests.support.fake_provider import DEFAULT_ANSWER, FakeProvider, Fault
 from tests.support.loop import LoopWatch
 from tests.support.ports import free_port
@@ -337,3 +338,53 @@ async def test_a_dead_cache_is_logged_at_its_first_fault_then_once_a_minute(capl
             assert await cache.get("k") is None
     counts = [r.getMessage().rsplit("(", 1)[1] for r in caplog.records]
     assert counts == ["1 cache faults so far)", "4 cache faults so far)", "7 cache faults so far)"]
+
+
+async def test_a_write_waits_a_moment_for_another_processs_lock_then_gives_up_before_the_cache_timeout(
+    tmp_path, caplog
+):
+    path = tmp_path / "cache.sqlite3"
+    cache = SqliteCache(path)
+    await cache.set("warm-up", "{}", 60)
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for a long time
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            await cache.set("answer", "{}", 60)
+        waited = time.monotonic() - started
+        safe = SafeCache(SqliteCache(path))  # as the gateway wraps it: at most 1 s per operation
+        with caplog.at_level(logging.WARNING, logger="llmwright.gateway"):
+            await safe.set("answer", "{}", 60)
+            await safe.aclose()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await cache.aclose()
+    assert waited >= 0.15  # it waited for the lock first: another process's write usually holds it for milliseconds
+    # ... and sqlite gave up (at 0.2 s), not the cache's 1 s timeout: a locked file costs a call little
+    assert [r.getMessage().split(";")[0] for r in caplog.records] == [
+        "response cache write failed (OperationalError: database is locked)"
+    ]
+
+
+async def test_a_read_issued_after_a_write_sees_it_even_while_another_process_holds_the_lock(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    cache = SqliteCache(path, busy_timeout_s=5)
+    await cache.set("warm-up", "{}", 60)
+    assert await cache.get("warm-up") == "{}"
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        write = asyncio.ensure_future(cache.set("answer", "stored", 60))  # as the gateway stores an answer ...
+        read = asyncio.ensure_future(cache.get("answer"))  # ... and an identical call looks it up at once
+        await asyncio.sleep(0.2)
+        assert not write.done() and not read.done()  # the write waits for the lock; the read, behind it
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    try:
+        await write
+        assert await read == "stored"
+    finally:
+        await cache.aclose()

@@ -47,6 +47,7 @@ WORKDIR = ROOT / ".mutation"
 SWAP = re.compile(r"^core/Replace(?:Binary|Comparison|Unary)Operator_(\w+)$")
 # The package as it installs: (folder in the checkout, where it lands under the import root).
 LAYOUT = (("tools", "llmwright"), ("mcp_server", "llmwright/server"), ("prompts", "llmwright/prompts/bundled"))
+Span = tuple[tuple[int, int], tuple[int, int]]  # (line, column) from, to
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Module:
     tests: list[str]
     timeout_s: float
     equivalent: list[dict[str, str]] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)  # only these (qualified names) are mutated; [] = all
 
 
 @dataclass
@@ -78,7 +80,14 @@ class Score:
 def load_modules() -> tuple[dict, dict[str, Module]]:
     data = tomllib.loads(MODULES_FILE.read_text(encoding="utf-8"))
     modules = {
-        name: Module(name, table["path"], list(table["tests"]), float(table["timeout_s"]), table.get("equivalent", []))
+        name: Module(
+            name,
+            table["path"],
+            list(table["tests"]),
+            float(table["timeout_s"]),
+            table.get("equivalent", []),
+            list(table.get("functions", [])),
+        )
         for name, table in data["modules"].items()
     }
     return data, modules
@@ -117,7 +126,7 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def annotation_spans(source: str) -> list[Span]:
     spans = []
     for node in ast.walk(ast.parse(source)):
         annotations = []
@@ -136,9 +145,33 @@ def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]
     return spans
 
 
+def function_spans(source: str, names: list[str]) -> list[Span]:
+    """Where the named functions (qualified: `Class.method`, `function`, `outer.inner`) lie, whole,
+    decorators included; a name that matches nothing is an error, so a rename cannot silently
+    leave a module with nothing to mutate."""
+    found: dict[str, Span] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{child.name}"
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                found[name] = ((first, 0), (child.end_lineno or child.lineno, child.end_col_offset or 0))
+                visit(child, f"{name}.")
+
+    visit(ast.parse(source), "")
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise SystemExit(f"functions not found in the module: {', '.join(missing)}")
+    return [found[name] for name in names]
+
+
 def prepare_session(module: Module, target: Path, session: Path, swaps: set[str]) -> int:
-    """The work list: every mutant of the module, less operator swaps not kept and annotations."""
-    spans = annotation_spans(target.read_text(encoding="utf-8"))
+    """The work list: every mutant of the module (or of its listed `functions`), less operator
+    swaps not kept and annotations."""
+    source = target.read_text(encoding="utf-8")
+    spans = annotation_spans(source)
+    kept = function_spans(source, module.functions) if module.functions else None
     session.unlink(missing_ok=True)
     skipped = 0
     with use_db(str(session), WorkDB.Mode.create) as db:
@@ -147,7 +180,8 @@ def prepare_session(module: Module, target: Path, session: Path, swaps: set[str]
             (mutation,) = item.mutations
             swap = SWAP.match(mutation.operator_name)
             in_annotation = any(start <= mutation.start_pos < end for start, end in spans)
-            if (swap and swap.group(1) not in swaps) or in_annotation:
+            outside = kept is not None and not any(start <= mutation.start_pos < end for start, end in kept)
+            if (swap and swap.group(1) not in swaps) or in_annotation or outside:
                 skipped += 1
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="not run"))
     return skipped
@@ -364,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     data, modules = load_modules()
     if args.list:
         for module in modules.values():
-            print(f"{module.name:<20} {module.path:<32} {' '.join(module.tests)}")
+            where = f"{module.path} ({', '.join(module.functions)})" if module.functions else module.path
+            print(f"{module.name:<20} {where:<32} {' '.join(module.tests)}")
         return 0
     unknown = [name for name in args.module or [] if name not in modules]
     if unknown:

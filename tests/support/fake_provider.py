@@ -41,7 +41,7 @@ DEFAULT_ANSWER = "Hello from the fake provider."
 
 @dataclass
 class Fault:
-    kind: str  # status | slow | stall | reset | cut | truncated | malformed | bad_event
+    kind: str  # status | slow | stall | reset | cut | truncated | malformed | bad_event | no_usage
     status: int = 500
     retry_after: float | None = None
     delay: float = 0.0
@@ -294,6 +294,9 @@ class FakeProvider:
         complete = _complete_body(wire, body.get("model", ""), answer, prompt_tokens, len(words))
         if fault is not None and fault.kind == "truncated":
             complete = _without_answer(wire, complete)
+        if fault is not None and fault.kind == "no_usage":  # some compatible servers leave it out
+            for field_name in ("usage", "prompt_eval_count", "eval_count"):
+                complete.pop(field_name, None)
         return await _send(writer, 200, complete)
 
 

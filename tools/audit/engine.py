@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import InvalidInput
 from .baseline import assign_fingerprints, load_baseline
+from .catalog_lookup import lookup_model
 from .dataflow import GENERIC_NAMES
 from .facts import ProjectFacts
 from .index import Export, ProjectIndex
@@ -116,11 +117,16 @@ def _run(
 
 
 def _interesting(export: Export | None) -> bool:
+    """Whether a module using `export` is worth reading again: it reaches a model, or names one.
+
+    A text constant counts when it is a provider's endpoint or a model the catalog knows: a call
+    elsewhere that takes `model=MODEL` from a settings module is then judged by that model.
+    """
     if export is None:
         return False
     if export.client or export.method or export.function or export.attrs or export.output:
         return True
-    return export.text is not None and endpoint_of(export.text) is not None
+    return export.text is not None and (endpoint_of(export.text) is not None or lookup_model(export.text) is not None)
 
 
 def _second_round(
@@ -144,7 +150,7 @@ def _second_round(
         n.split(".")[0]
         for path in hot
         for n, e in index.exports[path].items()
-        if _interesting(e) and e.text is None  # clients, factories, wrappers, classes; not URL constants
+        if _interesting(e)  # clients, factories, wrappers, classes, endpoint URLs and model names
     }
     names |= {s.function for s in sites if s.function and (not s.logs or s.forwarded)}
     names = {n for n in names if len(n) > 3 and not n.startswith("_") and n not in GENERIC_NAMES}
@@ -183,10 +189,10 @@ def audit(request: AuditRequest, progress: Progress | None = None) -> AuditRepor
         if result.summary:
             index.add(result.summary)
     parsed, unparsed, wanted = _second_round(results, index, [s for r in results for s in r.sites])
-    if parsed or (unparsed and wanted):
+    if parsed or unparsed:  # unparsed files are listed only when some name is wanted
         worker_index = index.for_workers()
         redone = {r.path: r for r in _run(root, parsed, rule_ids, jobs, worker_index, None)} if parsed else {}
-        if unparsed and wanted:
+        if unparsed:
             found = _run(root, unparsed, rule_ids, jobs, worker_index, None, wanted)
             redone.update({r.path: r for r in found if r.parsed or r.skipped})
         results = [redone.get(r.path, r) for r in results]

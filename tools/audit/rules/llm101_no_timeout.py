@@ -96,13 +96,14 @@ class NoTimeout(Rule):
                     what = f"raw {site.library} call to {site.provider or 'an LLM endpoint'}"
                     yield from self._judge_call(facts, site, what)
             elif site.has_client or site.resolution in ("shape", "name"):
-                if not site.client_timeout and site.timeout is not True:
-                    yield site_hit(
-                        site,
-                        f"{site.method} through a client built elsewhere: no timeout on the call, "
-                        "and the client's cannot be seen",
-                        unverified=True,
-                    )
+                # no origin: the client was never seen built, so it has no known timeout (and the
+                # call has none: calls with a deadline were passed over above)
+                yield site_hit(
+                    site,
+                    f"{site.method} through a client built elsewhere: no timeout on the call, "
+                    "and the client's cannot be seen",
+                    unverified=True,
+                )
             else:
                 yield from self._judge_call(facts, site, site.method)
 
@@ -111,7 +112,7 @@ class NoTimeout(Rule):
             passed, example = callers_pass(facts, site, TIMEOUT_KEYS)
             if passed:
                 return
-            if passed is False and example is not None:
+            if example is not None:  # a caller that passes none
                 yield site_hit(
                     site, f"{what} without a timeout: {example.path}:{example.line} calls {site.function}() without one"
                 )

@@ -92,7 +92,7 @@ class UnboundedConcurrency(Rule):
         for n in gathered:
             if n in nodes:
                 return True
-            if isinstance(n, ast.Call | ast.Attribute | ast.Name) and n is not fan:
+            if isinstance(n, ast.Call | ast.Attribute | ast.Name):  # the fan's own name too: the walk holds fan.func
                 target = n.func if isinstance(n, ast.Call) else n
                 if (dotted(target) or "").rpartition(".")[2] in llm:
                     return True

@@ -68,10 +68,8 @@ class PromptInjection(Rule):
                 content = self._system_content(node)
                 if content is None:
                     continue
-                for part in _interpolated(content):
-                    if names_in(part) & tainted:
-                        yield Hit(content, "untrusted input interpolated into the system prompt")
-                        break
+                if any(names_in(part) & tainted for part in _interpolated(content)):
+                    yield Hit(content, "untrusted input interpolated into the system prompt")
 
     def _system_content(self, node: ast.AST) -> ast.expr | None:
         if isinstance(node, ast.Dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from itertools import takewhile
 
 from ..context import in_except, retried
 from ..module import FuncNode, ModuleModel, dotted, last_name
@@ -55,14 +56,13 @@ def _lazy(mod: ModuleModel, node: ast.AST) -> bool:
     if isinstance(parent, ast.Call) and last_name(parent.func) in ("setdefault", "get_or_create"):
         return True
     child: ast.AST = node
-    for ancestor in mod.ancestors(node):
+    # only guards inside the function: one around its definition does not guard each call of it
+    for ancestor in takewhile(lambda a: not isinstance(a, FuncNode), mod.ancestors(node)):
         if isinstance(ancestor, ast.If) and child in ancestor.body and target:
             test = ast.unparse(ancestor.test)
             guards = (" is None", " not in ", "not ", "is not None")
             if target.rpartition(".")[2] in test and any(g in test or test.startswith(g.strip()) for g in guards):
                 return True
-        if isinstance(ancestor, FuncNode):
-            break
         child = ancestor
     return False
 
@@ -148,7 +148,7 @@ class ClientPerCall(Rule):
     def check(self, mod: ModuleModel) -> Iterator[Hit]:
         for client in mod.all_clients:
             node = client.node
-            if node is None or node not in mod.parents or _lazy(mod, node):
+            if node is None or _lazy(mod, node):
                 continue
             func = mod.enclosing_function(node)
             if func is not None and (func.name in ONCE or any(d in CACHED for d in mod.decorator_names(func))):
