@@ -119,6 +119,8 @@ async def test_a_timeout_cut_short_by_the_callers_deadline_is_not_an_outage(fake
     config = config_for(fake, tmp_path, providers={"openai": {"fail_max": 1, "max_retries": 0, "timeout_s": 5}})
     async with Gateway(config) as gateway:
         breaker = gateway.link("openai").breaker
+        # Loaded first (SDK, catalog), so the 0.3 s below is the provider's, even as a process's first test.
+        await gateway.complete(CallRequest.from_prompt("warm up"), REF)
         fake.fail("p1", Fault("slow", delay=2))
         with pytest.raises(AllProvidersFailed):
             await gateway.complete(CallRequest.from_prompt("short deadline", deadline_s=0.3), REF)
