@@ -117,6 +117,9 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         20,
         30,
     )
+    assert (gateway.max_wait_share, gateway.allow_retired) == (0.5, False)  # retired models refused unless asked
+    assert (provider.max_concurrency, provider.max_connections) == (200, None)
+    assert (config.shared.backend, config.shared.prefix, config.shared.timeout_s) == ("none", "llmwright", 1.0)
     server = config.server
     assert (server.max_text_bytes, server.max_request_bytes, server.max_items, server.max_depth) == (
         2_000_000,
@@ -154,6 +157,11 @@ def test_the_defaults_are_the_documented_ones(tmp_path) -> None:
         ("[server]\nmax_request_bytes = 999\n", "server.max_request_bytes"),
         ("[server]\nmax_items = 9\n", "server.max_items"),
         ("[server]\nmax_depth = 1\n", "server.max_depth"),
+        ("[gateway]\nmax_wait_share = 0\n", "gateway.max_wait_share"),
+        ("[gateway]\nmax_wait_share = 1.01\n", "gateway.max_wait_share"),
+        ("[shared]\nprefix = ''\n", "shared.prefix"),
+        ("[shared]\ntimeout_s = 0\n", "shared.timeout_s"),
+        ("[shared]\ntimeout_s = 10.5\n", "shared.timeout_s"),
     ],
 )
 def test_values_out_of_range_are_refused(tmp_path, text: str, place: str) -> None:
@@ -178,6 +186,15 @@ def test_limits_at_their_edges_are_accepted(tmp_path) -> None:
     config = load_config(path)
     assert (config.providers["y"].rpm, config.providers["y"].max_retries, config.gateway.deadline_s) == (0.5, 0, 0.5)
     assert (config.server.max_text_bytes, config.server.max_items, config.server.max_depth) == (1000, 10, 2)
+    path.write_text(
+        "[providers.z]\nmax_concurrency = 0\n[gateway]\nmax_wait_share = 1\n[shared]\nprefix = 'a'\ntimeout_s = 10\n"
+    )
+    config = load_config(path)
+    assert (config.providers["z"].max_concurrency, config.gateway.max_wait_share) == (0, 1)  # 0: no cap
+    assert (config.shared.prefix, config.shared.timeout_s) == ("a", 10)
+    path.write_text("[gateway]\nmax_wait_share = 0.01\n[shared]\ntimeout_s = 0.01\n")
+    config = load_config(path)
+    assert (config.gateway.max_wait_share, config.shared.timeout_s) == (0.01, 0.01)
 
 
 def test_a_name_close_to_none_lists_the_valid_ones(tmp_path) -> None:
