@@ -143,3 +143,25 @@ def test_tool_call_arguments_are_redacted_value_by_value_and_odd_calls_pass_thro
     assert second["function"]["arguments"] == "not JSON: call <PHONE_1>"
     assert rest == calls[2:] and sent["content"] is None
     assert redactor.restore(first["function"]["arguments"]) == json.dumps(nested)
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        # E.164 numbers hold at most 15 digits: a 16th, in a group of its own, is the next number.
+        ("call +44 20 7946 0958 123 4 now", "call <PHONE_1> 4 now"),
+        # A card after another number in one run: the placeholder starts where the card does.
+        ("ref 77 4111 1111 1111 1111", "ref 77 <CARD_1>"),
+        # Luhn-valid, but a 2-digit group before the last is not how cards are written (nor is its
+        # 14-digit first part Luhn-valid): left as written.
+        ("ref 4111 1111 1111 00 9", "ref 4111 1111 1111 00 9"),
+    ],
+)
+def test_where_a_phone_or_card_number_starts_and_ends(text, redacted):
+    assert Redactor().redact(text) == redacted
+
+
+def test_tool_arguments_keep_their_non_ascii_text_as_written():
+    """Only the PII changes: `café` is not re-encoded as `caf\\u00e9` (more tokens, other bytes)."""
+    redactor = Redactor()
+    assert redactor._arguments('{"note": "café, card 4111 1111 1111 1111"}') == '{"note": "café, card <CARD_1>"}'

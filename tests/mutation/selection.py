@@ -99,7 +99,7 @@ def changed_lines(diff: str) -> tuple[str, str]:
     lines = diff.splitlines()
     before = " ".join(x[1:].strip() for x in lines if x.startswith("-") and not x.startswith("---"))
     after = " ".join(x[1:].strip() for x in lines if x.startswith("+") and not x.startswith("+++"))
-    return before, after
+    return before.strip(), after.strip()  # a removed blank line (a decorator's) must not change the key
 
 
 def mutation_diff(original: str, mutated: str) -> str:
