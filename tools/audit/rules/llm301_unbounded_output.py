@@ -72,7 +72,7 @@ class UnboundedOutput(Rule):
             passed, example = callers_pass(facts, site, MAX_TOKEN_KEYS) if site.forwarded else (None, None)
             if passed:
                 continue
-            if passed is False and example is not None:
+            if example is not None:  # callers_pass names an example exactly when a caller passes none
                 message = (
                     f"{site.method} without an output token limit: "
                     f"{example.path}:{example.line} calls {site.function}() without one"
