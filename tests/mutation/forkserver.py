@@ -30,10 +30,12 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 # Imported by the server before it forks: everything heavy the selected tests import, never llmwright.
 PRELOAD = (
@@ -70,6 +72,23 @@ PRELOAD = (
 PLUGINS = ("pytest_asyncio.plugin", "_hypothesis_pytestplugin", "anyio.pytest_plugin")
 FAST = ["--assert=plain", *(arg for plugin in PLUGINS for arg in ("-p", plugin))]
 RUNNER = ("tests", "tests.mutation", "tests.mutation.forkserver")
+
+
+def start(socket_path: Path, cwd: Path, env: dict[str, str], stderr: IO[str] | None = None) -> subprocess.Popen[str]:
+    """A fork server serving `socket_path` from `cwd`; the caller checks `ready` and stops it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.mutation.forkserver", "serve", str(socket_path)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+
+
+def ready(server: subprocess.Popen[str]) -> bool:
+    """Whether the server said it is ready (it prints one line once its imports are warm)."""
+    return server.stdout is not None and server.stdout.readline().strip() == "ready"
 
 
 def serve(path: str) -> None:

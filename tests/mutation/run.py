@@ -39,6 +39,7 @@ from cosmic_ray.modules import find_modules
 from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
+from tests.mutation import forkserver
 from tests.mutation.selection import changed_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -307,16 +308,9 @@ def run_module(module: Module, swaps: set[str], workdir: Path, log: bool, resume
     }
     config = home / "cosmic-ray.toml"
     with (home / "log.txt").open("w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tests.mutation.forkserver", "serve", str(socket_path)],
-            cwd=checkout,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=out,
-            text=True,
-        )
+        server = forkserver.start(socket_path, checkout, env, stderr=out)
         try:
-            if server.stdout is None or server.stdout.readline().strip() != "ready":
+            if not forkserver.ready(server):
                 raise SystemExit(f"{module.name}: the fork server did not start; see {home / 'log.txt'}")
             coverage_map = map_coverage(module, socket_path, target, stamp, home, env, out)
             # The client caps each of its (at most two) pytest runs; cosmic-ray's own cap is a backstop.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.mutation import forkserver
+
 ROOT = Path(__file__).resolve().parents[2]
 
 TARGET = "def double(n: int) -> int:\n    return n * 2\n"
@@ -47,15 +49,9 @@ def project(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     (tmp_path / "test_target.py").write_text(TESTS, encoding="utf-8")
     socket_path = tmp_path / "server.sock"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]), "PYTHONDONTWRITEBYTECODE": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.mutation.forkserver", "serve", str(socket_path)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    server = forkserver.start(socket_path, tmp_path, env)
     try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        assert forkserver.ready(server)
         yield tmp_path, socket_path
     finally:
         server.kill()
